@@ -1,0 +1,295 @@
+//! The command line: `gitgate check`, `rules`, `explain`. Exit codes: 0 no finding at or above
+//! `--fail-on`, 1 findings, 2 usage, configuration or internal error.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{self, FailOn};
+use crate::pipeline::{self, CheckOptions};
+use crate::report::{json::Json, text::Text, Report, Reporter};
+use crate::rules;
+
+mod parse_only;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "gitgate",
+    version,
+    about = "GitOps linter: checks what Argo CD and Flux will apply, and points at the line to fix"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check a repository (or some paths in it).
+    Check(CheckArgs),
+    /// List the built-in rules.
+    Rules {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Show a rule's full documentation.
+    Explain {
+        /// Rule id (YAML002) or name (duplicate-key).
+        rule: String,
+    },
+    /// Developer benchmark: parse only, no conversion or rules (see bench/load.sh).
+    #[command(name = "__parse-only", hide = true)]
+    ParseOnly {
+        #[arg(long)]
+        jobs: Option<usize>,
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Files or directories to check [default: .]
+    pub paths: Vec<PathBuf>,
+    /// Repository root: paths in findings are relative to it and `.gitgate.yaml` is read from
+    /// it [default: nearest ancestor of the first path with .gitgate.yaml or .git]
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+    /// Configuration file [default: <root>/.gitgate.yaml]
+    #[arg(long, conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any configuration file.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Only check files matching this glob (repeatable; replaces the config's `include`).
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// Skip files and directories matching this glob (repeatable; replaces the config's `exclude`).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Lowest severity that makes the run exit 1 [default: error, or the config's `fail-on`]
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Colour in text output (also off when NO_COLOR is set).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Worker threads [default: one per core]
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+    /// Largest file to read, e.g. 16MiB [default: 16MiB]
+    #[arg(long, value_parser = parse_size_arg)]
+    pub max_file_size: Option<u64>,
+    /// Deepest nesting of collections in a document [default: 256]
+    #[arg(long)]
+    pub max_depth: Option<usize>,
+    /// Most nodes alias expansion may produce in one document [default: 100000]
+    #[arg(long)]
+    pub max_alias_nodes: Option<usize>,
+}
+
+fn parse_size_arg(s: &str) -> Result<u64, String> {
+    config::parse_size(s)
+}
+
+/// Entry point; never panics outward (a panic is reported as an internal error, exit 2).
+pub fn main() -> ExitCode {
+    install_panic_hook();
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match std::panic::catch_unwind(|| run(cli)) {
+        Ok(code) => code,
+        Err(_) => ExitCode::from(2),
+    }
+}
+
+/// Panic payloads may quote file content, and file content may be a secret: print only where
+/// in gitgate it happened.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("gitgate: internal error{at}; please report it");
+    }));
+}
+
+fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Check(args) => match check(args) {
+            Ok(code) => code,
+            Err(msg) => {
+                eprintln!("gitgate: error: {msg}");
+                ExitCode::from(2)
+            }
+        },
+        Command::Rules { format } => {
+            list_rules(format);
+            ExitCode::SUCCESS
+        }
+        Command::Explain { rule } => match rules::find(&rule) {
+            Some(r) => {
+                println!("# {} ({}): {}\n", r.id, r.name, r.summary);
+                println!("Default severity: {}\n", r.severity.as_str());
+                println!("{}", r.documentation().trim_end());
+                ExitCode::SUCCESS
+            }
+            None => {
+                eprintln!("gitgate: error: no rule `{rule}`; `gitgate rules` lists them");
+                ExitCode::from(2)
+            }
+        },
+        Command::ParseOnly { jobs, paths } => parse_only::run(jobs, &paths),
+    }
+}
+
+fn list_rules(format: Format) {
+    match format {
+        Format::Text => {
+            for r in rules::ALL {
+                println!(
+                    "{:<8} {:<8} {:<26} {}",
+                    r.id,
+                    r.severity.as_str(),
+                    r.name,
+                    r.summary
+                );
+            }
+        }
+        Format::Json => {
+            let v: Vec<_> = rules::ALL
+                .iter()
+                .map(|r| {
+                    serde_json::json!({"id": r.id, "name": r.name, "severity": r.severity,
+                        "summary": r.summary, "help": r.fix, "documentation": r.documentation()})
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        }
+    }
+}
+
+fn canonical(p: &Path) -> Result<PathBuf, String> {
+    std::fs::canonicalize(p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))
+}
+
+/// The nearest ancestor (or the directory itself) holding `.gitgate.yaml` or `.git`.
+fn find_root(start: &Path) -> PathBuf {
+    let dir = if start.is_dir() {
+        start
+    } else {
+        start.parent().unwrap_or(start)
+    };
+    dir.ancestors()
+        .find(|d| config::discover(d).is_some() || d.join(".git").exists())
+        .unwrap_or(dir)
+        .to_path_buf()
+}
+
+fn check(args: CheckArgs) -> Result<ExitCode, String> {
+    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+        vec![canonical(Path::new("."))?]
+    } else {
+        args.paths
+            .iter()
+            .map(|p| canonical(p))
+            .collect::<Result<_, _>>()?
+    };
+    let root = match &args.root {
+        Some(r) => canonical(r)?,
+        None => find_root(&paths[0]),
+    };
+    let config_path = match (&args.config, args.no_config) {
+        (_, true) => None,
+        (Some(p), _) => Some(p.clone()),
+        (None, false) => config::discover(&root),
+    };
+    let cfg = match &config_path {
+        Some(p) => {
+            let shown = crate::walk::relative(&root, &canonical(p)?)
+                .unwrap_or_else(|| p.display().to_string());
+            config::load(p, &shown).map_err(|e| e.to_string())?
+        }
+        None => config::Config::default(),
+    };
+    let mut load = cfg.load_options();
+    if let Some(n) = args.max_file_size {
+        load.max_file_size = n;
+    }
+    if let Some(n) = args.max_depth {
+        load.max_depth = n;
+    }
+    if let Some(n) = args.max_alias_nodes {
+        load.max_alias_nodes = n;
+    }
+    let pick = |cli: Vec<String>, file: Option<Vec<String>>| {
+        if cli.is_empty() {
+            file.unwrap_or_default()
+        } else {
+            cli
+        }
+    };
+    let opts = CheckOptions {
+        root,
+        paths,
+        include: pick(args.include, cfg.include),
+        exclude: pick(args.exclude, cfg.exclude),
+        load,
+        jobs: args.jobs,
+    };
+    let fail_on = args.fail_on.or(cfg.fail_on).unwrap_or(FailOn::Error);
+    let outcome = pipeline::check(&opts).map_err(|e| e.to_string())?;
+    let report = Report {
+        findings: &outcome.findings,
+        files: &outcome.files,
+        stats: &outcome.stats,
+        fail_on,
+    };
+    let stdout = std::io::stdout();
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let reporter: Box<dyn Reporter> = match args.format {
+        Format::Text => Box::new(Text { color }),
+        Format::Json => Box::new(Json),
+    };
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    if let Err(e) = reporter.write(&report, &mut out).and_then(|_| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return Err(format!("cannot write the report: {e}"));
+        }
+    }
+    Ok(if outcome.internal_error {
+        ExitCode::from(2)
+    } else if report.failed() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

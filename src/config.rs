@@ -1,0 +1,211 @@
+//! `.gitgate.yaml`: the same settings as the command line, for the whole repository.
+//! The command line wins over the file.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::load::tree::PathSeg;
+use crate::load::{self, DocClass, LoadOptions};
+use crate::walk::PathKind;
+
+/// Names searched at the repository root, in order.
+pub const FILE_NAMES: &[&str] = &[".gitgate.yaml", ".gitgate.yml"];
+
+/// The lowest severity that makes the run fail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+impl FailOn {
+    pub fn fails(self, s: crate::diag::Severity) -> bool {
+        use crate::diag::Severity::*;
+        match self {
+            FailOn::Never => false,
+            FailOn::Note => true,
+            FailOn::Warning => matches!(s, Warning | Error),
+            FailOn::Error => s == Error,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// Only files matching one of these globs are checked.
+    pub include: Option<Vec<String>>,
+    /// Files and directories matching these globs are skipped.
+    pub exclude: Option<Vec<String>>,
+    pub fail_on: Option<FailOn>,
+    #[serde(default)]
+    pub limits: LimitsConfig,
+}
+
+#[derive(Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LimitsConfig {
+    pub max_file_size: Option<Size>,
+    pub max_depth: Option<usize>,
+    pub max_alias_nodes: Option<usize>,
+}
+
+/// A byte size: a number, or a string such as `16MiB`, `500KB`, `1G`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Size(pub u64);
+
+impl<'de> Deserialize<'de> for Size {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Repr {
+            N(u64),
+            S(String),
+        }
+        match Repr::deserialize(d)? {
+            Repr::N(n) => Ok(Size(n)),
+            Repr::S(s) => parse_size(&s).map(Size).map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+/// Parses `16MiB`, `16MB`, `16M`, `1024` (bytes). Binary and decimal units both mean powers of
+/// 1024, as most users expect of file sizes.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("invalid size `{s}` (expected e.g. 16MiB)"))?;
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "invalid size unit in `{s}` (use B, KiB, MiB or GiB)"
+            ))
+        }
+    };
+    Ok((n * mult as f64) as u64)
+}
+
+/// A configuration error, at file:line:col when it comes from the file.
+#[derive(Debug)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The config file at the root, if any.
+pub fn discover(root: &Path) -> Option<PathBuf> {
+    FILE_NAMES
+        .iter()
+        .map(|n| root.join(n))
+        .find(|p| p.is_file())
+}
+
+/// Reads a config file; errors name the file, line and column of the offending key.
+pub fn load(path: &Path, display: &str) -> Result<Config, ConfigError> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| ConfigError(format!("{display}: cannot read config: {e}")))?;
+    let (file, findings) = load::load_bytes(
+        display,
+        PathKind::Kustomization,
+        &bytes,
+        &LoadOptions::default(),
+    );
+    if let Some(f) = findings
+        .iter()
+        .find(|f| f.severity == crate::diag::Severity::Error)
+    {
+        let at = f
+            .location
+            .span
+            .map(|s| format!(":{}:{}", s.start.line, s.start.col))
+            .unwrap_or_default();
+        return Err(ConfigError(format!("{display}{at}: {}", f.message)));
+    }
+    let Some(doc) = file.docs.iter().find(|d| d.class != DocClass::Empty) else {
+        return Ok(Config::default());
+    };
+    let value = doc.value.clone().unwrap_or_default();
+    serde_path_to_error::deserialize::<_, Config>(value).map_err(|e| {
+        let path: Vec<PathSeg> = e
+            .path()
+            .iter()
+            .filter_map(|seg| match seg {
+                serde_path_to_error::Segment::Map { key } => Some(PathSeg::Key(key.clone())),
+                serde_path_to_error::Segment::Seq { index } => Some(PathSeg::Index(*index)),
+                _ => None,
+            })
+            .collect();
+        let at = doc
+            .locate_nearest(&path)
+            .map(|(l, _)| l.caret())
+            .map(|s| format!(":{}:{}", s.start.line, s.start.col))
+            .unwrap_or_default();
+        let field = crate::load::tree::display_path(&path);
+        let field = if field.is_empty() {
+            String::new()
+        } else {
+            format!(" (at `{field}`)")
+        };
+        ConfigError(format!("{display}{at}: {}{field}", e.inner()))
+    })
+}
+
+impl Config {
+    /// Applies the file's limits over the defaults.
+    pub fn load_options(&self) -> LoadOptions {
+        let d = LoadOptions::default();
+        LoadOptions {
+            max_file_size: self.limits.max_file_size.map_or(d.max_file_size, |s| s.0),
+            max_depth: self.limits.max_depth.unwrap_or(d.max_depth),
+            max_alias_nodes: self.limits.max_alias_nodes.unwrap_or(d.max_alias_nodes),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("16MiB"), Ok(16 << 20));
+        assert_eq!(parse_size("500 KB"), Ok(500 << 10));
+        assert_eq!(parse_size("1024"), Ok(1024));
+        assert_eq!(parse_size("1.5G"), Ok(3 << 29));
+        assert!(parse_size("12 parsecs").is_err());
+    }
+
+    #[test]
+    fn errors_point_at_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(".gitgate.yaml");
+        std::fs::write(&p, "exclude: [a]\nlimits:\n  max-depht: 3\n").unwrap();
+        let err = load(&p, ".gitgate.yaml").unwrap_err().0;
+        assert!(
+            err.starts_with(".gitgate.yaml:3:3: unknown field `max-depht`"),
+            "{err}"
+        );
+        std::fs::write(&p, "fail-on: sometimes\n").unwrap();
+        let err = load(&p, ".gitgate.yaml").unwrap_err().0;
+        assert!(
+            err.starts_with(".gitgate.yaml:1:1: unknown variant `sometimes`"),
+            "{err}"
+        );
+    }
+}

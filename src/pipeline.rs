@@ -1,0 +1,194 @@
+//! The pipeline: walk → load → (render → validate → policy, in later stages) → findings.
+//! Each stage is a module named after it; this file only wires them together.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::diag::{assign_fingerprints, Finding, Location};
+use crate::load::{self, FileKind, LoadOptions, SourceFile};
+use crate::rules;
+use crate::walk::{self, WalkError, WalkOptions};
+
+pub struct CheckOptions {
+    /// Canonical repository root.
+    pub root: PathBuf,
+    /// Canonical paths to check (files or directories under the root).
+    pub paths: Vec<PathBuf>,
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub load: LoadOptions,
+    /// Worker threads; `None` for one per core.
+    pub jobs: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Stats {
+    /// Files read and parsed.
+    pub files: usize,
+    pub documents: usize,
+    /// Files not parsed: templates, chart templates, unreadable files.
+    pub skipped: usize,
+    pub bytes: u64,
+    pub elapsed: Duration,
+}
+
+pub struct Outcome {
+    /// Sorted by file and position, fingerprinted.
+    pub findings: Vec<Finding>,
+    pub files: Vec<SourceFile>,
+    pub stats: Stats,
+    /// gitgate itself failed somewhere (a bug): the run must exit 2.
+    pub internal_error: bool,
+}
+
+/// Deep documents recurse in a few places (conversion, rules, drop): give workers room.
+const WORKER_STACK: usize = 64 << 20;
+/// Nesting beyond this is refused whatever the configuration says.
+pub const MAX_DEPTH_CEILING: usize = 10_000;
+
+pub fn thread_pool(jobs: Option<usize>) -> rayon::ThreadPool {
+    let mut b = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK);
+    if let Some(n) = jobs {
+        b = b.num_threads(n.max(1));
+    }
+    b.build().expect("cannot start worker threads")
+}
+
+pub fn check(opts: &CheckOptions) -> Result<Outcome, WalkError> {
+    let started = Instant::now();
+    let walked = walk::walk(
+        &opts.paths,
+        &WalkOptions {
+            root: opts.root.clone(),
+            include: opts.include.clone(),
+            exclude: opts.exclude.clone(),
+        },
+    )?;
+    let mut load_opts = opts.load;
+    load_opts.max_depth = load_opts.max_depth.clamp(1, MAX_DEPTH_CEILING);
+
+    let loaded: Vec<(SourceFile, Vec<Finding>, bool)> = thread_pool(opts.jobs).install(|| {
+        walked
+            .candidates
+            .par_iter()
+            .map(
+                |c| match catch_unwind(AssertUnwindSafe(|| load::load_file(c, &load_opts))) {
+                    Ok((file, findings)) => (file, findings, false),
+                    Err(_) => {
+                        let f = Finding::new(
+                            &rules::internal::RULE,
+                            c.rel.clone(),
+                            None,
+                            "internal error while loading this file; it was not checked".into(),
+                        );
+                        (
+                            SourceFile::empty(&c.rel, FileKind::Unreadable, 0),
+                            vec![f],
+                            true,
+                        )
+                    }
+                },
+            )
+            .collect()
+    });
+
+    let mut findings = walked.findings;
+    let mut files = Vec::with_capacity(loaded.len());
+    let mut stats = Stats::default();
+    let mut internal_error = false;
+    for (file, mut f, internal) in loaded {
+        internal_error |= internal;
+        if file.kind.skipped() {
+            stats.skipped += 1;
+        } else {
+            stats.files += 1;
+            stats.documents += file.docs.len();
+            stats.bytes += file.bytes;
+        }
+        findings.append(&mut f);
+        files.push(file);
+    }
+    findings.extend(chart_notes(&walked.charts, &files));
+
+    let by_path: std::collections::HashMap<&str, &SourceFile> =
+        files.iter().map(|f| (f.path.as_str(), f)).collect();
+    assign_fingerprints(&mut findings, &|loc: &Location| {
+        line_text(by_path.get(loc.path.as_str()).copied(), loc)
+    });
+    stats.elapsed = started.elapsed();
+    Ok(Outcome {
+        findings,
+        files,
+        stats,
+        internal_error,
+    })
+}
+
+/// The redacted text of a finding's first line, for fingerprints.
+fn line_text(file: Option<&SourceFile>, loc: &Location) -> String {
+    let (Some(file), Some(span)) = (file, loc.span) else {
+        return String::new();
+    };
+    let Some(text) = file.text.as_deref() else {
+        return String::new();
+    };
+    let start = text[..span.start.byte.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let mut line = text[start..end].to_string();
+    for r in &file.redactions {
+        if r.start < end && r.end > start {
+            let (a, b) = (r.start.max(start) - start, r.end.min(end) - start);
+            if line.is_char_boundary(a) && line.is_char_boundary(b) {
+                line.replace_range(a..b, "*");
+            }
+        }
+    }
+    line
+}
+
+/// One note per chart whose templates were skipped, at its `Chart.yaml`.
+fn chart_notes(charts: &[String], files: &[SourceFile]) -> Vec<Finding> {
+    charts
+        .iter()
+        .filter_map(|chart| {
+            let prefix = if chart.is_empty() {
+                String::new()
+            } else {
+                format!("{chart}/")
+            };
+            let templates = files
+                .iter()
+                .filter(|f| f.kind == FileKind::HelmTemplate && f.path.starts_with(&prefix))
+                .count();
+            (templates > 0).then(|| {
+                let name = if chart.is_empty() {
+                    ".".to_string()
+                } else {
+                    chart.clone()
+                };
+                let chart_yaml = format!("{prefix}Chart.yaml");
+                let span = files
+                    .iter()
+                    .find(|f| f.path == chart_yaml)
+                    .and_then(|f| f.docs.first())
+                    .map(|d| d.span);
+                Finding::new(
+                    &rules::file::helm_chart::RULE,
+                    chart_yaml,
+                    span.map(|s| crate::span::Span {
+                        start: s.start,
+                        end: s.start,
+                    }),
+                    format!(
+                        "Helm chart `{name}`: {templates} template file(s) not rendered or checked"
+                    ),
+                )
+            })
+        })
+        .collect()
+}

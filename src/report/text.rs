@@ -1,0 +1,173 @@
+//! Human output, rustc-style: the source line, a caret under the span, the label, `= help:`.
+//! Secret values are masked in every line shown.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+
+use super::{Report, Reporter};
+use crate::diag::{Counts, Finding, Severity};
+use crate::span::Span;
+
+pub struct Text {
+    pub color: bool,
+}
+
+impl Reporter for Text {
+    fn write(&self, r: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+        let renderer = if self.color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let mut sources: HashMap<&str, Option<String>> = HashMap::new();
+        for f in r.findings {
+            for path in std::iter::once(&f.location.path)
+                .chain(f.related.iter().map(|rel| &rel.location.path))
+            {
+                sources.entry(path.as_str()).or_insert_with(|| {
+                    // CR would print as a control picture: show CRLF files like LF ones
+                    // (same byte length, so spans still hold).
+                    r.file(path)
+                        .and_then(|file| file.redacted_text())
+                        .map(|t| t.replace('\r', " "))
+                });
+            }
+        }
+        for f in r.findings {
+            let text = renderer.render(&[group(f, &sources)]);
+            writeln!(out, "{text}\n")?;
+        }
+        writeln!(out, "{}", summary(r))
+    }
+}
+
+fn level(s: Severity) -> Level<'static> {
+    match s {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Note => Level::NOTE,
+    }
+}
+
+/// The lines `[first, last]` of `text` that cover the spans, as (excerpt, byte offset, line).
+/// Rendering an excerpt keeps the cost independent of the file's size.
+fn excerpt<'t>(text: &'t str, spans: &[Span]) -> (&'t str, usize, usize) {
+    let start = spans
+        .iter()
+        .map(|s| s.start.byte)
+        .min()
+        .unwrap_or(0)
+        .min(text.len());
+    let end = spans
+        .iter()
+        .map(|s| s.end.byte.max(s.start.byte))
+        .max()
+        .unwrap_or(0)
+        .min(text.len());
+    let from = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let to = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let line = text[..from].bytes().filter(|b| *b == b'\n').count() + 1;
+    (&text[from..to], from, line)
+}
+
+fn group<'a>(f: &'a Finding, sources: &'a HashMap<&str, Option<String>>) -> Group<'a> {
+    let title = level(f.severity)
+        .primary_title(f.message.as_str())
+        .id(f.rule);
+    let mut g = Group::with_title(title);
+    let path = f.location.path.as_str();
+    let source = sources.get(path).and_then(|s| s.as_deref());
+    match (f.location.span, source) {
+        (Some(span), Some(text)) => {
+            let same_file: Vec<_> = f
+                .related
+                .iter()
+                .filter(|rel| rel.location.path == path && rel.location.span.is_some())
+                .collect();
+            let spans: Vec<Span> = std::iter::once(span)
+                .chain(same_file.iter().filter_map(|r| r.location.span))
+                .collect();
+            let (ex, offset, line) = excerpt(text, &spans);
+            let shift = |s: Span| {
+                let r = s.bytes();
+                (r.start - offset).min(ex.len())..(r.end - offset).min(ex.len())
+            };
+            let mut primary = AnnotationKind::Primary.span(shift(span));
+            if let Some(label) = &f.label {
+                primary = primary.label(label.as_str());
+            }
+            let mut snippet = Snippet::source(ex)
+                .path(path)
+                .line_start(line)
+                .annotation(primary);
+            for rel in &same_file {
+                if let Some(s) = rel.location.span {
+                    snippet = snippet.annotation(
+                        AnnotationKind::Context
+                            .span(shift(s))
+                            .label(rel.message.as_str()),
+                    );
+                }
+            }
+            g = g.element(snippet);
+        }
+        (Some(span), None) => {
+            g = g.element(
+                Origin::path(path)
+                    .line(span.start.line as usize)
+                    .char_column(span.start.col as usize),
+            );
+        }
+        (None, _) => g = g.element(Origin::path(path)),
+    }
+    for rel in f.related.iter().filter(|rel| rel.location.path != path) {
+        let at = match rel.location.span {
+            Some(s) => format!("{}:{}:{}", rel.location.path, s.start.line, s.start.col),
+            None => rel.location.path.clone(),
+        };
+        g = g.element(Level::NOTE.message(format!("{}: {at}", rel.message)));
+    }
+    for note in &f.notes {
+        g = g.element(Level::NOTE.message(note.as_str()));
+    }
+    if let Some(help) = &f.help {
+        g = g.element(Level::HELP.message(help.as_str()));
+    }
+    g
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn summary(r: &Report<'_>) -> String {
+    let c = Counts::of(r.findings);
+    let s = r.stats;
+    let findings = if r.findings.is_empty() {
+        "no findings".to_string()
+    } else {
+        [
+            plural(c.error, "error"),
+            plural(c.warning, "warning"),
+            plural(c.note, "note"),
+        ]
+        .join(", ")
+    };
+    let skipped = if s.skipped > 0 {
+        format!(", {} skipped", s.skipped)
+    } else {
+        String::new()
+    };
+    format!(
+        "gitgate: checked {} ({}{skipped}) in {:.2}s: {findings}",
+        plural(s.files, "file"),
+        plural(s.documents, "document"),
+        s.elapsed.as_secs_f64(),
+    )
+}
