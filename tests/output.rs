@@ -84,7 +84,7 @@ error[YAML002]: duplicate key `replicas`
 9 |   replicas: 3
   |   ^^^^^^^^ duplicate key
   |
-  = help: remove one of the two keys; the API server would keep only the last value
+  = help: remove one of the two keys: kubectl keeps the last value, kustomize rejects the file or keeps the first
 ";
     assert!(r.stdout.contains(expected), "{}", r.stdout);
     assert!(r

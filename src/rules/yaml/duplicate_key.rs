@@ -12,9 +12,11 @@ crate::declare_rule! {
     /// `yes:` and `true:` collide.
     ///
     /// ## Why is this bad
-    /// Tools disagree on what a duplicate means: `kubectl` and go-yaml v2 keep the last value
-    /// silently, kustomize (go-yaml v3) and strict decoders reject the file, and a reviewer
-    /// reading the first occurrence sees a value that is never applied.
+    /// Tools disagree on what a duplicate means: `kubectl` (go-yaml v2) keeps the last value
+    /// silently; kustomize rejects a resource with a duplicate key ("mapping key already
+    /// defined") but keeps the *first* value in a strategic-merge patch; strict decoders reject
+    /// the file. The same line applies differently depending on the path it takes to the
+    /// cluster, and a reviewer reading one occurrence may see a value that is never applied.
     ///
     /// ## Example
     /// ```yaml
@@ -35,7 +37,7 @@ crate::declare_rule! {
         name: "duplicate-key",
         severity: Error,
         summary: "duplicate mapping key",
-        fix: "remove one of the two keys; the API server would keep only the last value",
+        fix: "remove one of the two keys: kubectl keeps the last value, kustomize rejects the file or keeps the first",
     };
 }
 

@@ -1,0 +1,78 @@
+//! The README's first command: `gitgate check examples/` finds the planted mistakes.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn example_repository_shows_its_planted_mistakes() {
+    // As the README runs it: the root and .gitgate.yaml are discovered from the path.
+    let dir = repo_dir().join("examples");
+    let r =
+        run_cmd(
+            gitgate()
+                .current_dir(repo_dir())
+                .args(["check", "examples/", "--format", "json"]),
+        );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        findings(&report),
+        expect(&[
+            ("YAML005", "apps/base/guestbook/configmap.yaml", 12, 16),
+            ("YAML004", "apps/base/guestbook/configmap.yaml", 14, 18),
+            ("YAML003", "apps/base/guestbook/deployment.yaml", 37, 22),
+            (
+                "YAML002",
+                "apps/overlays/staging/deployment-patch.yaml",
+                12,
+                3
+            ),
+            ("FILE008", "charts/podinfo-lite/Chart.yaml", 1, 1),
+            ("YAML001", "infrastructure/monitoring.yaml", 33, 17),
+            ("FILE007", "templates/namespace.yaml.j2", 0, 0),
+        ])
+    );
+    let kinds = kinds(&report);
+    for (path, kind) in [
+        ("apps/overlays/production/db-secret.enc.yaml", "sops"),
+        ("argocd/guestbook-dev-appset.yaml", "manifest"),
+        ("clusters/production/apps.yaml", "manifest"),
+        (
+            "apps/overlays/production/kustomization.yaml",
+            "kustomization",
+        ),
+        (".github/workflows/validate.yaml", "non-kubernetes"),
+        (".pre-commit-config.yaml", "non-kubernetes"),
+        ("charts/podinfo-lite/values.yaml", "helm-values"),
+        (
+            "charts/podinfo-lite/templates/deployment.yaml",
+            "helm-template",
+        ),
+    ] {
+        assert!(
+            kinds.contains(&(path.into(), kind.into())),
+            "{path} as {kind}: {kinds:?}"
+        );
+    }
+    // monitoring.yaml: the broken middle document does not hide the other two.
+    let mon = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "infrastructure/monitoring.yaml")
+        .unwrap();
+    assert_eq!(mon["documents"], 3);
+
+    // Text output, as a user sees it.
+    let text = run(&["check", dir.to_str().unwrap()]);
+    assert_eq!(text.code, 1);
+    assert!(text.stdout.contains("error[YAML002]: duplicate key `replicas`\n  --> apps/overlays/staging/deployment-patch.yaml:12:3"), "{}", text.stdout);
+    assert!(
+        text.stdout
+            .trim_end()
+            .ends_with("2 errors, 3 warnings, 2 notes"),
+        "{}",
+        text.stdout
+    );
+}
