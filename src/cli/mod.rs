@@ -29,6 +29,8 @@ pub struct Cli {
 pub enum Command {
     /// Check a repository (or some paths in it).
     Check(CheckArgs),
+    /// Render a kustomization directory, as `kubectl kustomize DIR` prints it.
+    Render(RenderArgs),
     /// List the built-in rules.
     Rules {
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -46,6 +48,22 @@ pub enum Command {
         jobs: Option<usize>,
         paths: Vec<PathBuf>,
     },
+}
+
+#[derive(Args, Debug)]
+pub struct RenderArgs {
+    /// The kustomization directory.
+    pub dir: PathBuf,
+    /// LoadRestrictionsRootOnly (kustomize's default) or LoadRestrictionsNone (as Flux and
+    /// Argo CD build).
+    #[arg(long, default_value = "LoadRestrictionsRootOnly", value_parser = ["LoadRestrictionsRootOnly", "LoadRestrictionsNone", "rootOnly", "none"])]
+    pub load_restrictor: String,
+    /// Output order: `legacy` (kind order, the default) or `none` (as accumulated).
+    #[arg(long, default_value = "legacy", value_parser = ["legacy", "none"])]
+    pub reorder: String,
+    /// Add the `app.kubernetes.io/managed-by` label.
+    #[arg(long)]
+    pub enable_managedby_label: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -145,6 +163,7 @@ fn run(cli: Cli) -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Render(args) => render(args),
         Command::Rules { format } => {
             list_rules(format);
             ExitCode::SUCCESS
@@ -162,6 +181,35 @@ fn run(cli: Cli) -> ExitCode {
             }
         },
         Command::ParseOnly { jobs, paths } => parse_only::run(jobs, &paths),
+    }
+}
+
+fn render(args: RenderArgs) -> ExitCode {
+    use crate::render::kustomize::{render_to_string, LoadRestrictor, Options, Reorder};
+    let opts = Options {
+        load_restrictor: match args.load_restrictor.as_str() {
+            "LoadRestrictionsNone" | "none" => LoadRestrictor::None,
+            _ => LoadRestrictor::RootOnly,
+        },
+        reorder: if args.reorder == "none" {
+            Reorder::None
+        } else {
+            Reorder::Legacy
+        },
+        managed_by_label: args.enable_managedby_label,
+        display_root: std::env::current_dir()
+            .ok()
+            .and_then(|d| std::fs::canonicalize(d).ok()),
+    };
+    match render_to_string(&args.dir, &opts) {
+        Ok(out) => {
+            print!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("gitgate: error: {e}");
+            ExitCode::from(1)
+        }
     }
 }
 

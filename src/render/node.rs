@@ -374,26 +374,3 @@ fn convert(
     };
     Ok(RNode { kind, prov })
 }
-
-/// Whether the tree uses anchors or aliases (kustomize de-anchors such documents through JSON,
-/// which sorts their keys).
-pub fn has_anchors(root: &tree::Node) -> bool {
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        if n.anchor != 0 {
-            return true;
-        }
-        match &n.kind {
-            NodeKind::Alias(_) => return true,
-            NodeKind::Seq(items) => stack.extend(items.iter()),
-            NodeKind::Map(entries) => {
-                for e in entries {
-                    stack.push(&e.key);
-                    stack.push(&e.value);
-                }
-            }
-            _ => {}
-        }
-    }
-    false
-}

@@ -1,0 +1,389 @@
+//! `kustomize build`: accumulate a kustomization's resources (files, nested kustomizations,
+//! components), run its generators and transformers in kustomize's order, then add content
+//! hashes, fix references to renamed objects, and sort.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::fieldspec::TransformerConfig;
+use super::kustomization::{find_file, Kustomization};
+use super::resource::Resource;
+use super::{generate, generators, nameref, patches, sort, transform, Error};
+use crate::render::node::{self, Prov, RNode};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum LoadRestrictor {
+    /// Files must be inside the kustomization's directory (kustomize's default).
+    #[default]
+    RootOnly,
+    /// Any path (Flux and Argo CD build this way).
+    None,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Reorder {
+    /// kustomize's legacy kind order (the CLI default).
+    #[default]
+    Legacy,
+    /// As accumulated.
+    None,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub load_restrictor: LoadRestrictor,
+    pub reorder: Reorder,
+    pub managed_by_label: bool,
+    /// Directory that displayed paths are relative to (the repository root).
+    pub display_root: Option<PathBuf>,
+}
+
+/// The resources and configuration gathered so far.
+pub struct Accumulator {
+    pub resources: Vec<Resource>,
+    pub config: TransformerConfig,
+}
+
+pub struct Builder<'o> {
+    pub opts: &'o Options,
+    /// Directories being built, to detect cycles.
+    stack: Vec<PathBuf>,
+    /// Problems that do not stop the build (a remote base that was not fetched).
+    pub warnings: Vec<Error>,
+}
+
+/// Renders the kustomization in `dir`.
+pub fn build(dir: &Path, opts: &Options) -> Result<(Vec<Resource>, Vec<Error>), Error> {
+    let mut b = Builder {
+        opts,
+        stack: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let dir = canonical(dir)?;
+    let mut acc = Accumulator {
+        resources: Vec::new(),
+        config: TransformerConfig::builtin().clone(),
+    };
+    let k = b.accumulate_target(&dir, &mut acc, false)?;
+    add_hashes(&mut acc.resources)?;
+    nameref::fix_back_references(&mut acc.resources, &acc.config)?;
+    let sort_options = k.get("sortOptions").cloned();
+    sort::apply(&mut acc.resources, opts.reorder, sort_options.as_ref())?;
+    if opts.managed_by_label || build_metadata(&k).iter().any(|m| m == "managedByLabel") {
+        transform::set_labels_simple(
+            &mut acc.resources,
+            &[(
+                "app.kubernetes.io/managed-by".into(),
+                "kustomize-(devel)".into(),
+                None,
+            )],
+        );
+    }
+    Ok((acc.resources, b.warnings))
+}
+
+fn build_metadata(k: &Kustomization) -> Vec<String> {
+    k.strings("buildMetadata")
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect()
+}
+
+fn canonical(p: &Path) -> Result<PathBuf, Error> {
+    std::fs::canonicalize(p).map_err(|e| Error::msg(format!("{}: {e}", p.display())))
+}
+
+impl Builder<'_> {
+    pub fn display(&self, p: &Path) -> String {
+        match &self.opts.display_root {
+            Some(root) => p
+                .strip_prefix(root)
+                .map(|r| r.to_string_lossy().into_owned())
+                .unwrap_or_else(|_| p.display().to_string()),
+            None => p.display().to_string(),
+        }
+    }
+
+    /// Reads and parses the kustomization in `dir`.
+    pub fn load_kustomization(&self, dir: &Path) -> Result<Kustomization, Error> {
+        let path = find_file(dir).map_err(Error::msg)?;
+        let shown: Arc<str> = Arc::from(self.display(&path));
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| Error::msg(format!("{shown}: {e}")))?;
+        let node = super::parse_single(&shown, &text).map_err(Error::msg)?;
+        Kustomization::parse(node, shown, dir.to_path_buf()).map_err(Error::msg)
+    }
+
+    /// Builds the kustomization in `dir` into `acc` (a component adds to its parent's
+    /// accumulator; a resource directory is built on its own and then appended).
+    fn accumulate_target(
+        &mut self,
+        dir: &Path,
+        acc: &mut Accumulator,
+        as_component: bool,
+    ) -> Result<Kustomization, Error> {
+        if self.stack.iter().any(|d| d == dir) {
+            let cycle: Vec<String> = self
+                .stack
+                .iter()
+                .chain(std::iter::once(&dir.to_path_buf()))
+                .map(|d| self.display(d))
+                .collect();
+            return Err(Error::msg(format!(
+                "cycle detected: kustomizations include each other: {}",
+                cycle.join(" -> ")
+            )));
+        }
+        let k = self.load_kustomization(dir)?;
+        if as_component && !k.is_component() {
+            return Err(Error::msg(format!(
+                "{}: a component must have `kind: Component`, found kind `{}`",
+                k.file,
+                if k.kind().is_empty() {
+                    "Kustomization"
+                } else {
+                    k.kind()
+                }
+            )));
+        }
+        if !as_component && k.is_component() && !self.stack.is_empty() {
+            return Err(Error::msg(format!(
+                "{}: a Component cannot be used as a resource; list it under `components:`",
+                k.file
+            )));
+        }
+        if !as_component && k.is_component() && self.stack.is_empty() {
+            return Err(Error::msg(format!(
+                "{}: a Component cannot be built on its own; include it from a Kustomization",
+                k.file
+            )));
+        }
+        self.stack.push(dir.to_path_buf());
+        let result = self.accumulate_body(&k, acc);
+        self.stack.pop();
+        result.map(|_| k)
+    }
+
+    fn accumulate_body(&mut self, k: &Kustomization, acc: &mut Accumulator) -> Result<(), Error> {
+        let mut entries = k.strings("resources").map_err(Error::msg)?;
+        entries.extend(k.strings("bases").map_err(Error::msg)?);
+        for (entry, prov) in entries {
+            self.accumulate_resource(k, &entry, prov, acc)?;
+        }
+        for (path, prov) in k.strings("configurations").map_err(Error::msg)? {
+            let file = self.resolve_file(k, &path, prov.clone())?;
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| Error::at(format!("{path}: {e}"), prov.clone()))?;
+            let node = super::parse_single(&path, &text).map_err(|e| Error::at(e, prov.clone()))?;
+            let cfg = TransformerConfig::parse(&node)
+                .map_err(|e| Error::at(format!("{path}: {e}"), prov.clone()))?;
+            acc.config.merge(&cfg);
+        }
+        for (path, prov) in k.strings("components").map_err(Error::msg)? {
+            if is_remote(&path) {
+                self.warnings.push(Error::at(
+                    format!("remote component `{path}` not fetched"),
+                    prov,
+                ));
+                continue;
+            }
+            let dir = k.dir.join(&path);
+            let dir = std::fs::canonicalize(&dir)
+                .map_err(|e| Error::at(format!("component `{path}`: {e}"), prov.clone()))?;
+            self.accumulate_target(&dir, acc, true)
+                .map_err(|e| e.context(format!("accumulating components from `{path}`"), prov))?;
+        }
+        generate::run(self, k, acc)?;
+        if let Some(h) = k.get("helmCharts") {
+            self.warnings.push(Error::at(
+                "helmCharts needs the chart and helm; not rendered".to_string(),
+                h.prov.clone().or_else(|| k.key_prov("helmCharts")),
+            ));
+        }
+        patches::run_strategic_merge(self, k, acc)?;
+        patches::run_patches(self, k, acc)?;
+        transform::namespace(k, acc)?;
+        transform::prefix_suffix(k, acc)?;
+        transform::labels(k, acc)?;
+        transform::annotations(k, acc)?;
+        patches::run_json6902(self, k, acc)?;
+        transform::replicas(k, acc)?;
+        transform::images(k, acc)?;
+        Ok(())
+    }
+
+    /// Resolves a file path from a kustomization under the load restrictor.
+    pub fn resolve_file(
+        &self,
+        k: &Kustomization,
+        path: &str,
+        prov: Option<Prov>,
+    ) -> Result<PathBuf, Error> {
+        let joined = k.dir.join(path);
+        let file = std::fs::canonicalize(&joined)
+            .map_err(|e| Error::at(format!("{}: {e}", self.display(&joined)), prov.clone()))?;
+        if self.opts.load_restrictor == LoadRestrictor::RootOnly && !file.starts_with(&k.dir) {
+            return Err(Error::at(
+                format!(
+                    "security; file '{}' is not in or below '{}'",
+                    self.display(&file),
+                    self.display(&k.dir)
+                ),
+                prov,
+            ));
+        }
+        Ok(file)
+    }
+
+    fn accumulate_resource(
+        &mut self,
+        k: &Kustomization,
+        entry: &str,
+        prov: Option<Prov>,
+        acc: &mut Accumulator,
+    ) -> Result<(), Error> {
+        if is_remote(entry) {
+            self.warnings.push(Error::at(
+                format!("remote resource `{entry}` not fetched (gitgate does not use the network)"),
+                prov,
+            ));
+            return Ok(());
+        }
+        let path = k.dir.join(entry);
+        let meta = std::fs::metadata(&path).map_err(|e| {
+            Error::at(
+                format!("accumulating resources: '{}': {e}", self.display(&path)),
+                prov.clone(),
+            )
+        })?;
+        if meta.is_dir() {
+            let dir =
+                std::fs::canonicalize(&path).map_err(|e| Error::at(e.to_string(), prov.clone()))?;
+            let mut sub = Accumulator {
+                resources: Vec::new(),
+                config: acc.config.clone(),
+            };
+            self.accumulate_target(&dir, &mut sub, false).map_err(|e| {
+                e.context(
+                    format!("accumulating resources from '{entry}'"),
+                    prov.clone(),
+                )
+            })?;
+            for r in sub.resources {
+                append(&mut acc.resources, r)?;
+            }
+            // Configurations from a base apply to the overlay too.
+            acc.config.merge(&sub.config);
+            return Ok(());
+        }
+        let file = self.resolve_file(k, entry, prov.clone())?;
+        let shown: Arc<str> = Arc::from(self.display(&file));
+        for r in load_resources(&file, &shown).map_err(|e| Error::at(e, prov.clone()))? {
+            append(&mut acc.resources, r)?;
+        }
+        Ok(())
+    }
+}
+
+/// Adds a resource, refusing a second object with the same identity.
+pub fn append(resources: &mut Vec<Resource>, r: Resource) -> Result<(), Error> {
+    let id = r.id();
+    if resources.iter().any(|x| x.id() == id) {
+        return Err(Error::at(
+            format!(
+                "may not add resource with an already registered id: {}",
+                id.display()
+            ),
+            r.origin.clone(),
+        ));
+    }
+    resources.push(r);
+    Ok(())
+}
+
+/// `github.com/…`, URLs, `?ref=`: kustomize would fetch these.
+pub fn is_remote(entry: &str) -> bool {
+    entry.contains("://")
+        || entry.starts_with("github.com/")
+        || entry.starts_with("gitlab.com/")
+        || entry.starts_with("bitbucket.org/")
+        || entry.starts_with("git@")
+        || entry.starts_with("git::")
+        || entry.contains("?ref=")
+        || entry.contains("?version=")
+}
+
+/// Reads the Kubernetes objects in a YAML file (a `List` contributes its items).
+pub fn load_resources(file: &Path, shown: &Arc<str>) -> Result<Vec<Resource>, String> {
+    let bytes = std::fs::read(file).map_err(|e| format!("{shown}: {e}"))?;
+    let (src, findings) = crate::load::load_bytes(
+        shown,
+        crate::walk::PathKind::NonKubernetes,
+        &bytes,
+        &crate::load::LoadOptions::default(),
+    );
+    if let Some(f) = findings
+        .iter()
+        .find(|f| f.severity == crate::diag::Severity::Error)
+    {
+        let at = f
+            .location
+            .span
+            .map(|s| format!(":{}:{}", s.start.line, s.start.col))
+            .unwrap_or_default();
+        return Err(format!("MalformedYAMLError: {shown}{at}: {}", f.message));
+    }
+    let mut out = Vec::new();
+    for doc in &src.docs {
+        let Some(root) = &doc.root else { continue };
+        let n = node::from_tree(root, shown).map_err(|e| format!("{shown}: {e}"))?;
+        if n.is_null() {
+            continue;
+        }
+        let n = super::normalize::normalize(&n).map_err(|e| format!("{shown}: {e}"))?;
+        if n.is_null() {
+            continue;
+        }
+        if !n.is_map() {
+            return Err(format!(
+                "{shown}: document {} is not a mapping",
+                doc.index + 1
+            ));
+        }
+        let prov = Some(Prov {
+            file: shown.clone(),
+            span: doc.span,
+        });
+        let kind = n.str_at(&["kind"]).unwrap_or_default().to_string();
+        if kind.ends_with("List") && n.get("items").is_some_and(RNode::is_seq) {
+            for item in n.get("items").map(RNode::items).unwrap_or_default() {
+                out.push(Resource::new(
+                    item.clone(),
+                    item.prov.clone().or(prov.clone()),
+                ));
+            }
+            continue;
+        }
+        if n.str_at(&["kind"]).is_none() {
+            return Err(format!(
+                "{shown}: missing Resource metadata: document {} has no `kind`",
+                doc.index + 1
+            ));
+        }
+        out.push(Resource::new(n, prov));
+    }
+    Ok(out)
+}
+
+/// Appends the content hash to generated ConfigMaps and Secrets that still need it.
+fn add_hashes(resources: &mut [Resource]) -> Result<(), Error> {
+    for r in resources.iter_mut().filter(|r| r.needs_hash) {
+        let hash = generators::hash_suffix(&r.node).map_err(Error::msg)?;
+        r.remember_id();
+        let name = format!("{}-{hash}", r.id().name);
+        r.set_name(&name);
+        r.needs_hash = false;
+    }
+    Ok(())
+}

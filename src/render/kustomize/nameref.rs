@@ -1,0 +1,145 @@
+//! After names change (prefixes, suffixes, hashes), every field that names another object is
+//! updated to the new name: `configMapRef.name`, `roleRef.name`, `serviceAccountName`, …
+//! (the `nameReference` field specs).
+
+use super::fieldspec::{visit_path, TransformerConfig};
+use super::resource::{is_cluster_scoped, ResId, Resource};
+use super::Error;
+use crate::render::node::{Kind, RNode};
+
+/// A renamed object: every id it has had, and its current id.
+struct Referral {
+    ids: Vec<ResId>,
+    current: ResId,
+}
+
+pub fn fix_back_references(
+    resources: &mut [Resource],
+    config: &TransformerConfig,
+) -> Result<(), Error> {
+    let referrals: Vec<Referral> = resources
+        .iter()
+        .map(|r| Referral {
+            ids: r.all_ids(),
+            current: r.id(),
+        })
+        .collect();
+    for backref in &config.name_reference {
+        let candidates: Vec<&Referral> = referrals
+            .iter()
+            .filter(|r| r.current.gvk.selected_by(&backref.gvk))
+            .collect();
+        if candidates.iter().all(|c| c.ids.len() < 2) {
+            continue; // nothing of this kind was renamed
+        }
+        for r in resources.iter_mut() {
+            let referrer = r.id();
+            let referrer_ns: Vec<String> = r.all_ids().into_iter().map(|i| i.namespace).collect();
+            for spec in backref
+                .referrers
+                .iter()
+                .filter(|s| s.applies_to(&referrer.gvk))
+            {
+                visit_path(&mut r.node, &spec.path, None, &mut |n| {
+                    fix_node(n, &candidates, &backref.gvk.kind, &referrer_ns)
+                })
+                .map_err(|e| Error::at(e, r.origin.clone()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn fix_node(
+    n: &mut RNode,
+    candidates: &[&Referral],
+    kind: &str,
+    referrer_ns: &[String],
+) -> Result<(), String> {
+    match &mut n.kind {
+        Kind::Scalar(_) => fix_name(n, candidates, referrer_ns, None),
+        Kind::Seq(items) => {
+            for item in items {
+                fix_node(item, candidates, kind, referrer_ns)?;
+            }
+            Ok(())
+        }
+        Kind::Map(_) => {
+            // A subject or a webhook service: {kind?, name, namespace?}
+            if n.get("kind")
+                .and_then(RNode::as_str)
+                .is_some_and(|k| k != kind)
+            {
+                return Ok(());
+            }
+            let ns = n.str_at(&["namespace"]).map(str::to_string);
+            let new_ns = match n.get_mut("name") {
+                Some(name) => fix_name(name, candidates, referrer_ns, ns.as_deref())
+                    .map(|_| None::<String>)?,
+                None => None,
+            };
+            let _ = new_ns;
+            Ok(())
+        }
+    }
+}
+
+/// Renames one reference when exactly one renamed object answers to the old name.
+fn fix_name(
+    n: &mut RNode,
+    candidates: &[&Referral],
+    referrer_ns: &[String],
+    explicit_ns: Option<&str>,
+) -> Result<(), String> {
+    let Some(old) = n.as_str().map(str::to_string) else {
+        return Ok(());
+    };
+    let ns_ok = |id: &ResId| {
+        if is_cluster_scoped(&id.gvk) {
+            return true;
+        }
+        match explicit_ns {
+            Some(ns) => id.effective_namespace() == ns || id.namespace == ns,
+            None => referrer_ns.iter().any(|rn| rn == &id.namespace),
+        }
+    };
+    let matches: Vec<&&Referral> = candidates
+        .iter()
+        .filter(|c| c.ids.iter().any(|id| id.name == old && ns_ok(id)))
+        .collect();
+    let chosen: Vec<&&Referral> = if matches.len() > 1 {
+        let mut names: Vec<&str> = matches.iter().map(|c| c.current.name.as_str()).collect();
+        names.dedup();
+        if names.len() == 1 {
+            matches[..1].to_vec()
+        } else {
+            let current_ns = referrer_ns.last().cloned().unwrap_or_default();
+            let same_ns: Vec<&&Referral> = matches
+                .iter()
+                .copied()
+                .filter(|c| c.current.namespace == current_ns)
+                .collect();
+            if same_ns.len() == 1 {
+                same_ns
+            } else {
+                return Err(format!(
+                    "found multiple possible referrals for name `{old}`: {}",
+                    matches
+                        .iter()
+                        .map(|c| c.current.display())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
+    } else {
+        matches
+    };
+    if let Some(c) = chosen.first() {
+        if c.current.name != old {
+            let prov = n.prov.clone();
+            *n = RNode::string(c.current.name.clone()).with_prov(prov);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,395 @@
+//! `patchesStrategicMerge`, `patches` and `patchesJson6902`: finding the patch text, selecting
+//! the targets, and applying it (the merge itself is `smp.rs` / `json6902.rs`).
+
+use regex::Regex;
+
+use super::build::{Accumulator, Builder};
+use super::fieldspec::Gvk;
+use super::kustomization::Kustomization;
+use super::normalize::normalize;
+use super::patch_meta::PatchMeta;
+use super::resource::{ResId, Resource};
+use super::{json6902, parse_docs, smp, Error};
+use crate::render::node::{Prov, RNode};
+
+/// Reads a patch given as a file path or inline YAML.
+fn patch_docs(
+    b: &Builder<'_>,
+    k: &Kustomization,
+    text_or_path: &str,
+    inline: bool,
+    prov: Option<Prov>,
+) -> Result<Vec<RNode>, Error> {
+    let (shown, text) = if inline {
+        (k.file.to_string(), text_or_path.to_string())
+    } else {
+        let file = b.resolve_file(k, text_or_path, prov.clone())?;
+        let shown = b.display(&file);
+        let text = std::fs::read_to_string(&file)
+            .map_err(|e| Error::at(format!("{shown}: {e}"), prov.clone()))?;
+        (shown, text)
+    };
+    let mut docs = parse_docs(&shown, &text).map_err(|e| Error::at(e, prov.clone()))?;
+    if inline {
+        // Inline patches carry the kustomization entry's location.
+        for d in docs.iter_mut() {
+            reprov(d, &prov);
+        }
+    }
+    docs.retain(|d| !d.is_null());
+    Ok(docs)
+}
+
+fn reprov(n: &mut RNode, prov: &Option<Prov>) {
+    n.prov = prov.clone();
+    match &mut n.kind {
+        crate::render::node::Kind::Map(e) => {
+            for (k, v) in e {
+                reprov(k, prov);
+                reprov(v, prov);
+            }
+        }
+        crate::render::node::Kind::Seq(items) => items.iter_mut().for_each(|i| reprov(i, prov)),
+        _ => {}
+    }
+}
+
+fn meta_for(id: &ResId) -> Option<super::patch_meta::TypeRef> {
+    PatchMeta::builtin().for_gvk(&id.gvk.group, &id.gvk.version, &id.gvk.kind)
+}
+
+/// Applies one strategic-merge patch document to `r`. Returns false when the patch deletes it.
+fn apply_smp(
+    r: &mut Resource,
+    patch: &RNode,
+    allow_name: bool,
+    allow_kind: bool,
+) -> Result<bool, Error> {
+    if patch.str_at(&["$patch"]) == Some("delete") {
+        return Ok(false);
+    }
+    let before = r.id();
+    let mut patch = patch.clone();
+    if !allow_name {
+        if let Some(m) = patch.get_mut("metadata") {
+            m.remove("name");
+        }
+    }
+    if !allow_kind {
+        patch.remove("kind");
+        patch.remove("apiVersion");
+    }
+    smp::merge(&mut r.node, &patch, meta_for(&before))
+        .map_err(|e| Error::at(e, patch.prov.clone()))?;
+    if r.id() != before {
+        let mut b = before.clone();
+        b.namespace = r.id().namespace.clone();
+        r.previous.push(before);
+    }
+    Ok(true)
+}
+
+pub fn run_strategic_merge(
+    b: &Builder<'_>,
+    k: &Kustomization,
+    acc: &mut Accumulator,
+) -> Result<(), Error> {
+    let Some(list) = k.get("patchesStrategicMerge") else {
+        return Ok(());
+    };
+    for entry in list.items() {
+        let s = entry.as_str().unwrap_or_default();
+        let inline =
+            s.contains('\n') || s.trim_start().starts_with("apiVersion") || s.contains(": ");
+        for patch in patch_docs(b, k, s, inline, entry.prov.clone())? {
+            let patch = normalize(&patch).map_err(|e| Error::at(e, entry.prov.clone()))?;
+            let id = ResId::of(&patch);
+            let matches: Vec<usize> = acc
+                .resources
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| {
+                    r.all_ids().iter().any(|rid| {
+                        rid.gvk.kind == id.gvk.kind
+                            && rid.name == id.name
+                            && (id.namespace.is_empty() || rid.namespace == id.namespace)
+                    })
+                })
+                .map(|(i, _)| i)
+                .collect();
+            match matches.len() {
+                0 => {
+                    return Err(Error::at(
+                        format!(
+                            "no resource matches strategic merge patch \"{}\"",
+                            id.display()
+                        ),
+                        entry.prov.clone(),
+                    ))
+                }
+                1 => {}
+                _ => {
+                    return Err(Error::at(
+                        format!(
+                            "multiple resources match strategic merge patch \"{}\"",
+                            id.display()
+                        ),
+                        entry.prov.clone(),
+                    ))
+                }
+            }
+            let i = matches[0];
+            if !apply_smp(&mut acc.resources[i], &patch, false, false)? {
+                acc.resources.remove(i);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A `target:` selector.
+struct Selector {
+    gvk: Gvk,
+    name: Option<Regex>,
+    namespace: Option<Regex>,
+    labels: Option<String>,
+    annotations: Option<String>,
+}
+
+fn anchored(pattern: &str) -> Result<Regex, String> {
+    Regex::new(&format!("^(?:{pattern})$")).map_err(|e| format!("invalid regex `{pattern}`: {e}"))
+}
+
+impl Selector {
+    fn parse(n: &RNode) -> Result<Selector, String> {
+        let s = |k: &str| n.str_at(&[k]).unwrap_or_default().to_string();
+        Ok(Selector {
+            gvk: Gvk {
+                group: s("group"),
+                version: s("version"),
+                kind: s("kind"),
+            },
+            name: n.str_at(&["name"]).map(anchored).transpose()?,
+            namespace: n.str_at(&["namespace"]).map(anchored).transpose()?,
+            labels: n.str_at(&["labelSelector"]).map(str::to_string),
+            annotations: n.str_at(&["annotationSelector"]).map(str::to_string),
+        })
+    }
+
+    fn matches(&self, r: &Resource) -> Result<bool, String> {
+        let id = r.id();
+        if !id.gvk.selected_by(&self.gvk) {
+            return Ok(false);
+        }
+        let ids = r.all_ids();
+        if let Some(re) = &self.name {
+            if !ids.iter().any(|i| re.is_match(&i.name)) {
+                return Ok(false);
+            }
+        }
+        if let Some(re) = &self.namespace {
+            if !ids.iter().any(|i| re.is_match(&i.namespace)) {
+                return Ok(false);
+            }
+        }
+        if let Some(sel) = &self.labels {
+            if !label_selector_matches(sel, r.node.path(&["metadata", "labels"]))? {
+                return Ok(false);
+            }
+        }
+        if let Some(sel) = &self.annotations {
+            if !label_selector_matches(sel, r.node.path(&["metadata", "annotations"]))? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// Kubernetes label selector syntax: `a=b`, `a==b`, `a!=b`, `a in (x,y)`, `a notin (x)`,
+/// `a`, `!a`, comma-separated (all must hold).
+pub fn label_selector_matches(selector: &str, labels: Option<&RNode>) -> Result<bool, String> {
+    let get = |k: &str| labels.and_then(|l| l.get(k)).and_then(RNode::as_str);
+    let mut terms = Vec::new();
+    let mut depth = 0;
+    let mut cur = String::new();
+    for c in selector.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                terms.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    terms.push(cur);
+    for t in terms.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        let ok = if let Some((k, v)) = t.split_once("!=") {
+            get(k.trim()) != Some(v.trim())
+        } else if let Some((k, v)) = t.split_once("==").or_else(|| t.split_once('=')) {
+            get(k.trim()) == Some(v.trim())
+        } else if let Some((k, set)) = t.split_once(" notin ") {
+            let set = parse_set(set)?;
+            get(k.trim()).is_none_or(|v| !set.iter().any(|s| s == v))
+        } else if let Some((k, set)) = t.split_once(" in ") {
+            let set = parse_set(set)?;
+            get(k.trim()).is_some_and(|v| set.iter().any(|s| s == v))
+        } else if let Some(k) = t.strip_prefix('!') {
+            get(k.trim()).is_none()
+        } else {
+            get(t).is_some()
+        };
+        if !ok {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+fn parse_set(s: &str) -> Result<Vec<String>, String> {
+    let inner = s
+        .trim()
+        .strip_prefix('(')
+        .and_then(|x| x.strip_suffix(')'))
+        .ok_or_else(|| format!("invalid selector set `{s}`"))?;
+    Ok(inner.split(',').map(|x| x.trim().to_string()).collect())
+}
+
+pub fn run_patches(b: &Builder<'_>, k: &Kustomization, acc: &mut Accumulator) -> Result<(), Error> {
+    let Some(list) = k.get("patches") else {
+        return Ok(());
+    };
+    for entry in list.items() {
+        let prov = entry.prov.clone();
+        let (src, inline) = match (entry.str_at(&["path"]), entry.str_at(&["patch"])) {
+            (Some(p), None) => (p.to_string(), false),
+            (None, Some(p)) => (p.to_string(), true),
+            (Some(_), Some(_)) => return Err(Error::at("patch has both `path` and `patch`", prov)),
+            (None, None) => return Err(Error::at("patch needs `path` or `patch`", prov)),
+        };
+        let docs = patch_docs(b, k, &src, inline, prov.clone())?;
+        let opt = |name: &str| entry.str_at(&["options", name]) == Some("true");
+        let (allow_name, allow_kind) = (opt("allowNameChange"), opt("allowKindChange"));
+        let selector = entry
+            .get("target")
+            .map(Selector::parse)
+            .transpose()
+            .map_err(|e| Error::at(e, prov.clone()))?;
+        // A list is a JSON 6902 patch; mappings are strategic-merge patches.
+        if docs.len() == 1 && docs[0].is_seq() {
+            let sel = selector
+                .ok_or_else(|| Error::at("a JSON 6902 patch needs a `target`", prov.clone()))?;
+            for r in acc.resources.iter_mut() {
+                if sel.matches(r).map_err(|e| Error::at(e, prov.clone()))? {
+                    let before = r.id();
+                    json6902::apply(&mut r.node, &docs[0])
+                        .map_err(|e| Error::at(e, prov.clone()))?;
+                    if r.id() != before {
+                        r.previous.push(before);
+                    }
+                }
+            }
+            continue;
+        }
+        for patch in docs {
+            let patch = normalize(&patch).map_err(|e| Error::at(e, prov.clone()))?;
+            let targets: Vec<usize> = match &selector {
+                Some(sel) => {
+                    let mut v = Vec::new();
+                    for (i, r) in acc.resources.iter().enumerate() {
+                        if sel.matches(r).map_err(|e| Error::at(e, prov.clone()))? {
+                            v.push(i);
+                        }
+                    }
+                    v
+                }
+                None => {
+                    let id = ResId::of(&patch);
+                    acc.resources
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, r)| {
+                            r.all_ids().iter().any(|rid| {
+                                rid.gvk.kind == id.gvk.kind
+                                    && rid.name == id.name
+                                    && (id.namespace.is_empty() || rid.namespace == id.namespace)
+                            })
+                        })
+                        .map(|(i, _)| i)
+                        .collect()
+                }
+            };
+            if selector.is_none() && targets.is_empty() {
+                return Err(Error::at(
+                    format!(
+                        "no resource matches patch \"{}\"",
+                        ResId::of(&patch).display()
+                    ),
+                    prov,
+                ));
+            }
+            let mut deleted = Vec::new();
+            for i in targets {
+                let keep_name = allow_name || selector.is_none();
+                if !apply_smp(
+                    &mut acc.resources[i],
+                    &patch,
+                    keep_name && allow_name,
+                    allow_kind,
+                )? {
+                    deleted.push(i);
+                }
+            }
+            for i in deleted.into_iter().rev() {
+                acc.resources.remove(i);
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn run_json6902(
+    b: &Builder<'_>,
+    k: &Kustomization,
+    acc: &mut Accumulator,
+) -> Result<(), Error> {
+    let Some(list) = k.get("patchesJson6902") else {
+        return Ok(());
+    };
+    for entry in list.items() {
+        let prov = entry.prov.clone();
+        let sel = entry
+            .get("target")
+            .map(Selector::parse)
+            .transpose()
+            .map_err(|e| Error::at(e, prov.clone()))?
+            .ok_or_else(|| Error::at("patchesJson6902 entry needs a `target`", prov.clone()))?;
+        let docs = match (entry.str_at(&["path"]), entry.str_at(&["patch"])) {
+            (Some(p), _) => patch_docs(b, k, p, false, prov.clone())?,
+            (None, Some(p)) => patch_docs(b, k, p, true, prov.clone())?,
+            _ => {
+                return Err(Error::at(
+                    "patchesJson6902 entry needs `path` or `patch`",
+                    prov,
+                ))
+            }
+        };
+        let ops = docs
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| RNode::seq(vec![]));
+        for r in acc.resources.iter_mut() {
+            if sel.matches(r).map_err(|e| Error::at(e, prov.clone()))? {
+                let before = r.id();
+                json6902::apply(&mut r.node, &ops).map_err(|e| Error::at(e, prov.clone()))?;
+                if r.id() != before {
+                    r.previous.push(before);
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! Output order: kustomize's legacy kind order (the CLI default), FIFO, or `sortOptions`.
+
+use super::build::Reorder;
+use super::resource::Resource;
+use super::Error;
+use crate::render::node::RNode;
+
+const ORDER_FIRST: &[&str] = &[
+    "Namespace",
+    "ResourceQuota",
+    "StorageClass",
+    "CustomResourceDefinition",
+    "ServiceAccount",
+    "PodSecurityPolicy",
+    "Role",
+    "ClusterRole",
+    "RoleBinding",
+    "ClusterRoleBinding",
+    "ConfigMap",
+    "Secret",
+    "Endpoints",
+    "Service",
+    "LimitRange",
+    "PriorityClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "Deployment",
+    "StatefulSet",
+    "CronJob",
+    "PodDisruptionBudget",
+];
+const ORDER_LAST: &[&str] = &[
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+];
+
+pub fn apply(
+    resources: &mut [Resource],
+    reorder: Reorder,
+    options: Option<&RNode>,
+) -> Result<(), Error> {
+    let (mut legacy, mut first, mut last) = (
+        reorder == Reorder::Legacy,
+        ORDER_FIRST
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>(),
+        ORDER_LAST.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+    );
+    if let Some(o) = options {
+        match o.str_at(&["order"]) {
+            Some("fifo") => legacy = false,
+            Some("legacy") => {
+                legacy = true;
+                let list = |k: &str| -> Option<Vec<String>> {
+                    o.path(&["legacySortOptions", k]).map(|l| {
+                        l.items()
+                            .iter()
+                            .filter_map(|i| i.as_str().map(str::to_string))
+                            .collect()
+                    })
+                };
+                if let Some(f) = list("orderFirst") {
+                    first = f;
+                }
+                if let Some(l) = list("orderLast") {
+                    last = l;
+                }
+            }
+            other => {
+                return Err(Error::at(
+                    format!(
+                        "sortOptions: unknown order `{}` (use legacy or fifo)",
+                        other.unwrap_or("")
+                    ),
+                    o.prov.clone(),
+                ))
+            }
+        }
+    }
+    if !legacy {
+        return Ok(());
+    }
+    let rank = |kind: &str| -> i64 {
+        if let Some(i) = first.iter().position(|k| k == kind) {
+            i as i64 - first.len() as i64
+        } else if let Some(i) = last.iter().position(|k| k == kind) {
+            i as i64 + 1
+        } else {
+            0
+        }
+    };
+    resources.sort_by_cached_key(|r| {
+        let id = r.id();
+        (
+            rank(&id.gvk.kind),
+            id.gvk.sort_string(),
+            id.effective_namespace().to_string(),
+            id.name.clone(),
+        )
+    });
+    Ok(())
+}
