@@ -41,6 +41,9 @@ pub enum Command {
         /// Rule id (YAML002) or name (duplicate-key).
         rule: String,
     },
+    /// Developer aid: render as a JSON array of documents (no emitter involved).
+    #[command(name = "__render-json", hide = true)]
+    RenderJson(RenderArgs),
     /// Developer benchmark: parse only, no conversion or rules (see bench/load.sh).
     #[command(name = "__parse-only", hide = true)]
     ParseOnly {
@@ -163,7 +166,8 @@ fn run(cli: Cli) -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Render(args) => render(args),
+        Command::Render(args) => render(args, false),
+        Command::RenderJson(args) => render(args, true),
         Command::Rules { format } => {
             list_rules(format);
             ExitCode::SUCCESS
@@ -184,8 +188,8 @@ fn run(cli: Cli) -> ExitCode {
     }
 }
 
-fn render(args: RenderArgs) -> ExitCode {
-    use crate::render::kustomize::{render_to_string, LoadRestrictor, Options, Reorder};
+fn render(args: RenderArgs, json: bool) -> ExitCode {
+    use crate::render::kustomize::{build, output_nodes, render_to_string, LoadRestrictor, Options, Reorder};
     let opts = Options {
         load_restrictor: match args.load_restrictor.as_str() {
             "LoadRestrictionsNone" | "none" => LoadRestrictor::None,
@@ -201,6 +205,20 @@ fn render(args: RenderArgs) -> ExitCode {
             .ok()
             .and_then(|d| std::fs::canonicalize(d).ok()),
     };
+    if json {
+        let out = build(&args.dir, &opts).and_then(|(r, _)| output_nodes(&r));
+        return match out {
+            Ok(nodes) => {
+                let v: Vec<_> = nodes.iter().map(|n| n.to_json()).collect();
+                println!("{}", serde_json::Value::Array(v));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("gitgate: error: {e}");
+                ExitCode::from(1)
+            }
+        };
+    }
     match render_to_string(&args.dir, &opts) {
         Ok(out) => {
             print!("{out}");

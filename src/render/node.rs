@@ -160,9 +160,12 @@ impl RNode {
         }
     }
 
+    /// The value of `key`; with a repeated key, the last one (go-yaml v2 semantics, as
+    /// kustomize reads kustomization files).
     pub fn get(&self, key: &str) -> Option<&RNode> {
         self.entries()
             .iter()
+            .rev()
             .find(|(k, _)| k.as_str() == Some(key))
             .map(|(_, v)| v)
     }
@@ -170,6 +173,7 @@ impl RNode {
     pub fn get_mut(&mut self, key: &str) -> Option<&mut RNode> {
         self.entries_mut()?
             .iter_mut()
+            .rev()
             .find(|(k, _)| k.as_str() == Some(key))
             .map(|(_, v)| v)
     }
@@ -196,7 +200,7 @@ impl RNode {
     /// non-map.
     pub fn set(&mut self, key: &str, value: RNode) {
         if let Some(entries) = self.entries_mut() {
-            match entries.iter_mut().find(|(k, _)| k.as_str() == Some(key)) {
+            match entries.iter_mut().rev().find(|(k, _)| k.as_str() == Some(key)) {
                 Some((_, v)) => *v = value,
                 None => entries.push((RNode::string(key), value)),
             }

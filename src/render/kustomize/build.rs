@@ -153,12 +153,6 @@ impl Builder<'_> {
                 k.file
             )));
         }
-        if !as_component && k.is_component() && self.stack.is_empty() {
-            return Err(Error::msg(format!(
-                "{}: a Component cannot be built on its own; include it from a Kustomization",
-                k.file
-            )));
-        }
         self.stack.push(dir.to_path_buf());
         let result = self.accumulate_body(&k, acc);
         self.stack.pop();
@@ -166,6 +160,15 @@ impl Builder<'_> {
     }
 
     fn accumulate_body(&mut self, k: &Kustomization, acc: &mut Accumulator) -> Result<(), Error> {
+        // Refuse what the engine cannot do yet rather than render something else.
+        for field in ["transformers", "generators", "validators", "vars", "replacements", "crds", "openapi"] {
+            if k.get(field).is_some() {
+                return Err(Error::at(
+                    format!("`{field}` is not supported by gitgate's kustomize engine yet"),
+                    k.key_prov(field),
+                ));
+            }
+        }
         let mut entries = k.strings("resources").map_err(Error::msg)?;
         entries.extend(k.strings("bases").map_err(Error::msg)?);
         for (entry, prov) in entries {
@@ -341,7 +344,8 @@ pub fn load_resources(file: &Path, shown: &Arc<str>) -> Result<Vec<Resource>, St
         if n.is_null() {
             continue;
         }
-        let n = super::normalize::normalize(&n).map_err(|e| format!("{shown}: {e}"))?;
+        let mut n = super::normalize::normalize(&n).map_err(|e| format!("{shown}: {e}"))?;
+        stringify_metadata_maps(&mut n);
         if n.is_null() {
             continue;
         }
@@ -374,6 +378,22 @@ pub fn load_resources(file: &Path, shown: &Arc<str>) -> Result<Vec<Resource>, St
         out.push(Resource::new(n, prov));
     }
     Ok(out)
+}
+
+/// kustomize reads `metadata.labels` and `metadata.annotations` as string maps: `port: 8080`
+/// comes out as `"8080"`.
+fn stringify_metadata_maps(n: &mut RNode) {
+    for field in ["labels", "annotations"] {
+        if let Some(m) = n.path_mut(&["metadata", field]).and_then(RNode::entries_mut) {
+            for (_, v) in m.iter_mut() {
+                if let Some(text) = v.as_str().map(str::to_string) {
+                    let text = if v.is_null() { String::new() } else { text };
+                    let prov = v.prov.clone();
+                    *v = RNode::string(text).with_prov(prov);
+                }
+            }
+        }
+    }
 }
 
 /// Appends the content hash to generated ConfigMaps and Secrets that still need it.

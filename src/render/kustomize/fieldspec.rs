@@ -126,6 +126,8 @@ pub struct TransformerConfig {
     pub name_suffix: Vec<FieldSpec>,
     pub common_labels: Vec<FieldSpec>,
     pub template_labels: Vec<FieldSpec>,
+    /// Extra places every `labels:` entry sets its labels.
+    pub labels: Vec<FieldSpec>,
     pub common_annotations: Vec<FieldSpec>,
     pub namespace: Vec<FieldSpec>,
     pub images: Vec<FieldSpec>,
@@ -159,6 +161,7 @@ impl TransformerConfig {
                 "nameSuffix" => c.name_suffix = specs()?,
                 "commonLabels" => c.common_labels = specs()?,
                 "templateLabels" => c.template_labels = specs()?,
+                "labels" => c.labels = specs()?,
                 "commonAnnotations" => c.common_annotations = specs()?,
                 "namespace" => c.namespace = specs()?,
                 "images" => c.images = specs()?,
@@ -201,6 +204,7 @@ impl TransformerConfig {
         add(&mut self.name_suffix, &other.name_suffix);
         add(&mut self.common_labels, &other.common_labels);
         add(&mut self.template_labels, &other.template_labels);
+        add(&mut self.labels, &other.labels);
         add(&mut self.common_annotations, &other.common_annotations);
         add(&mut self.namespace, &other.namespace);
         add(&mut self.images, &other.images);
@@ -233,13 +237,15 @@ pub fn visit_path(
     let Some((first, rest)) = path.split_first() else {
         return f(obj);
     };
+    let is_array = first.ends_with("[]");
     let field = first.strip_suffix("[]").unwrap_or(first);
     if !obj.is_map() {
         return Ok(());
     }
     let present = obj.get(field).is_some_and(|v| !v.is_null());
     if !present {
-        let Some(make) = create else { return Ok(()) };
+        // `[]` marks a list: kustomize never creates one.
+        let Some(make) = create.filter(|_| !is_array) else { return Ok(()) };
         let value = if rest.is_empty() {
             make()
         } else {

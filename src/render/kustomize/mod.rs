@@ -95,7 +95,8 @@ pub fn parse_single(shown: &str, text: &str) -> Result<RNode, String> {
         .unwrap_or_else(|| RNode::implicit("")))
 }
 
-/// Parses every document of a YAML text into nodes (aliases expanded).
+/// Parses every document of a YAML text into nodes (aliases expanded). Repeated keys are kept
+/// (readers take the last, as kustomize's decoding of kustomizations and patches does).
 pub fn parse_docs(shown: &str, text: &str) -> Result<Vec<RNode>, String> {
     let (src, findings) = crate::load::load_bytes(
         shown,
@@ -103,10 +104,10 @@ pub fn parse_docs(shown: &str, text: &str) -> Result<Vec<RNode>, String> {
         text.as_bytes(),
         &crate::load::LoadOptions::default(),
     );
-    if let Some(f) = findings
-        .iter()
-        .find(|f| f.severity == crate::diag::Severity::Error)
-    {
+    if let Some(f) = findings.iter().find(|f| {
+        f.severity == crate::diag::Severity::Error
+            && f.rule != crate::rules::yaml::duplicate_key::RULE.id
+    }) {
         let at = f
             .location
             .span

@@ -11,6 +11,7 @@ use crate::render::node::{Kind, RNode};
 struct Referral {
     ids: Vec<ResId>,
     current: ResId,
+    affixes: (Vec<String>, Vec<String>),
 }
 
 pub fn fix_back_references(
@@ -22,6 +23,7 @@ pub fn fix_back_references(
         .map(|r| Referral {
             ids: r.all_ids(),
             current: r.id(),
+            affixes: (r.prefixes.clone(), r.suffixes.clone()),
         })
         .collect();
     for backref in &config.name_reference {
@@ -35,13 +37,14 @@ pub fn fix_back_references(
         for r in resources.iter_mut() {
             let referrer = r.id();
             let referrer_ns: Vec<String> = r.all_ids().into_iter().map(|i| i.namespace).collect();
+            let affixes = (r.prefixes.clone(), r.suffixes.clone());
             for spec in backref
                 .referrers
                 .iter()
                 .filter(|s| s.applies_to(&referrer.gvk))
             {
                 visit_path(&mut r.node, &spec.path, None, &mut |n| {
-                    fix_node(n, &candidates, &backref.gvk.kind, &referrer_ns)
+                    fix_node(n, &candidates, &backref.gvk.kind, &referrer_ns, &affixes)
                 })
                 .map_err(|e| Error::at(e, r.origin.clone()))?;
             }
@@ -50,17 +53,20 @@ pub fn fix_back_references(
     Ok(())
 }
 
+type Affixes = (Vec<String>, Vec<String>);
+
 fn fix_node(
     n: &mut RNode,
     candidates: &[&Referral],
     kind: &str,
     referrer_ns: &[String],
+    affixes: &Affixes,
 ) -> Result<(), String> {
     match &mut n.kind {
-        Kind::Scalar(_) => fix_name(n, candidates, referrer_ns, None),
+        Kind::Scalar(_) => fix_name(n, candidates, referrer_ns, None, affixes).map(|_| ()),
         Kind::Seq(items) => {
             for item in items {
-                fix_node(item, candidates, kind, referrer_ns)?;
+                fix_node(item, candidates, kind, referrer_ns, affixes)?;
             }
             Ok(())
         }
@@ -73,26 +79,32 @@ fn fix_node(
                 return Ok(());
             }
             let ns = n.str_at(&["namespace"]).map(str::to_string);
-            let new_ns = match n.get_mut("name") {
-                Some(name) => fix_name(name, candidates, referrer_ns, ns.as_deref())
-                    .map(|_| None::<String>)?,
-                None => None,
+            let Some(name) = n.get_mut("name") else {
+                return Ok(());
             };
-            let _ = new_ns;
+            // The referral's namespace moves with it (a subject, a webhook's service).
+            if let Some(new_ns) = fix_name(name, candidates, referrer_ns, ns.as_deref(), affixes)? {
+                if !new_ns.is_empty() {
+                    let prov = n.get("namespace").and_then(|x| x.prov.clone());
+                    n.set("namespace", RNode::string(new_ns).with_prov(prov));
+                }
+            }
             Ok(())
         }
     }
 }
 
-/// Renames one reference when exactly one renamed object answers to the old name.
+/// Renames one reference when exactly one object answers to the old name; returns the
+/// referral's current namespace when one was found.
 fn fix_name(
     n: &mut RNode,
     candidates: &[&Referral],
     referrer_ns: &[String],
     explicit_ns: Option<&str>,
-) -> Result<(), String> {
+    affixes: &Affixes,
+) -> Result<Option<String>, String> {
     let Some(old) = n.as_str().map(str::to_string) else {
-        return Ok(());
+        return Ok(None);
     };
     let ns_ok = |id: &ResId| {
         if is_cluster_scoped(&id.gvk) {
@@ -110,8 +122,12 @@ fn fix_name(
     let chosen: Vec<&&Referral> = if matches.len() > 1 {
         let mut names: Vec<&str> = matches.iter().map(|c| c.current.name.as_str()).collect();
         names.dedup();
+        let same_affixes: Vec<&&Referral> =
+            matches.iter().copied().filter(|c| &c.affixes == affixes).collect();
         if names.len() == 1 {
             matches[..1].to_vec()
+        } else if same_affixes.len() == 1 {
+            same_affixes
         } else {
             let current_ns = referrer_ns.last().cloned().unwrap_or_default();
             let same_ns: Vec<&&Referral> = matches
@@ -135,11 +151,12 @@ fn fix_name(
     } else {
         matches
     };
-    if let Some(c) = chosen.first() {
-        if c.current.name != old {
-            let prov = n.prov.clone();
-            *n = RNode::string(c.current.name.clone()).with_prov(prov);
-        }
+    let Some(c) = chosen.first() else {
+        return Ok(None);
+    };
+    if c.current.name != old {
+        let prov = n.prov.clone();
+        *n = RNode::string(c.current.name.clone()).with_prov(prov);
     }
-    Ok(())
+    Ok(Some(c.current.namespace.clone()))
 }

@@ -62,8 +62,16 @@ impl ResId {
     }
 }
 
-/// Kinds that have no namespace (kustomize's builtin list).
+/// Kinds that have no namespace (kustomize's builtin list). `Namespace`, `Node` and the other
+/// core kinds count only in the core group.
 pub fn is_cluster_scoped(gvk: &Gvk) -> bool {
+    let core_only = matches!(
+        gvk.kind.as_str(),
+        "Namespace" | "Node" | "PersistentVolume" | "ComponentStatus"
+    );
+    if core_only && !gvk.group.is_empty() {
+        return false;
+    }
     matches!(
         gvk.kind.as_str(),
         "APIService"
@@ -107,6 +115,10 @@ pub struct Resource {
     /// A generated ConfigMap/Secret that still needs its content-hash suffix.
     pub needs_hash: bool,
     pub behavior: Behavior,
+    /// Name prefixes and suffixes applied, innermost first (to pick between objects of the
+    /// same original name from different bases).
+    pub prefixes: Vec<String>,
+    pub suffixes: Vec<String>,
 }
 
 impl Resource {
@@ -117,6 +129,8 @@ impl Resource {
             previous: Vec::new(),
             needs_hash: false,
             behavior: Behavior::Create,
+            prefixes: Vec::new(),
+            suffixes: Vec::new(),
         }
     }
 

@@ -69,10 +69,11 @@ pub fn namespace(k: &Kustomization, acc: &mut Accumulator) -> Result<(), Error> 
         }
         if matches!(gvk.kind.as_str(), "RoleBinding" | "ClusterRoleBinding") {
             if let Some(subjects) = r.node.get_mut("subjects").and_then(RNode::items_mut) {
+                // Only the `default` service account follows the namespace; other subjects
+                // follow the objects they name (see nameref.rs).
                 for s in subjects.iter_mut() {
                     let is_sa = s.str_at(&["kind"]) == Some("ServiceAccount");
-                    let unset = s.get("namespace").is_none_or(RNode::is_null);
-                    if is_sa && unset {
+                    if is_sa && s.str_at(&["name"]) == Some("default") {
                         s.set("namespace", RNode::string(&ns).with_prov(prov.clone()));
                     }
                 }
@@ -116,6 +117,12 @@ pub fn prefix_suffix(k: &Kustomization, acc: &mut Accumulator) -> Result<(), Err
             continue;
         }
         r.remember_id();
+        if !p.is_empty() {
+            r.prefixes.push(p.to_string());
+        }
+        if !s.is_empty() {
+            r.suffixes.push(s.to_string());
+        }
         let specs: Vec<FieldSpec> = acc
             .config
             .name_prefix
@@ -202,6 +209,7 @@ pub fn labels(k: &Kustomization, acc: &mut Accumulator) -> Result<(), Error> {
             }
             s
         };
+        specs.extend(acc.config.labels.iter().cloned());
         if let Some(fields) = entry.get("fields") {
             for f in fields.items() {
                 specs.push(FieldSpec::parse(f).map_err(|e| Error::at(e, f.prov.clone()))?);
@@ -291,7 +299,7 @@ pub fn images(k: &Kustomization, acc: &mut Accumulator) -> Result<(), Error> {
         let prov = entry.prov.clone();
         let specs = acc.config.images.clone();
         for r in acc.resources.iter_mut() {
-            each_field(r, &specs, None, &mut |n| {
+            let mut update = |n: &mut RNode| -> Result<(), String> {
                 let Some(current) = n.as_str().map(str::to_string) else {
                     return Ok(());
                 };
@@ -315,9 +323,41 @@ pub fn images(k: &Kustomization, acc: &mut Accumulator) -> Result<(), Error> {
                 }
                 set_string(n, &value, &prov);
                 Ok(())
-            })
-            .map_err(Error::msg)?;
+            };
+            // Every `containers` / `initContainers` list anywhere in the object, plus the
+            // configured field specs (for custom image fields).
+            each_container_image(&mut r.node, &mut update).map_err(Error::msg)?;
+            each_field(r, &specs, None, &mut update).map_err(Error::msg)?;
         }
+    }
+    Ok(())
+}
+
+fn each_container_image(
+    n: &mut RNode,
+    f: &mut dyn FnMut(&mut RNode) -> Result<(), String>,
+) -> Result<(), String> {
+    match &mut n.kind {
+        crate::render::node::Kind::Map(entries) => {
+            for (k, v) in entries.iter_mut() {
+                let containers = matches!(k.as_str(), Some("containers" | "initContainers"));
+                if containers && v.is_seq() {
+                    for c in v.items_mut().into_iter().flatten() {
+                        if let Some(image) = c.get_mut("image") {
+                            f(image)?;
+                        }
+                    }
+                } else {
+                    each_container_image(v, f)?;
+                }
+            }
+        }
+        crate::render::node::Kind::Seq(items) => {
+            for i in items {
+                each_container_image(i, f)?;
+            }
+        }
+        _ => {}
     }
     Ok(())
 }
