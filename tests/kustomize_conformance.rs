@@ -49,7 +49,9 @@ fn options(flags: &[String]) -> Options {
                     Reorder::Legacy
                 }
             }
-            "--load-restrictor" if it.next().map(String::as_str) == Some("LoadRestrictionsNone") => {
+            "--load-restrictor"
+                if it.next().map(String::as_str) == Some("LoadRestrictionsNone") =>
+            {
                 o.load_restrictor = LoadRestrictor::None;
             }
             "--enable-managedby-label" => o.managed_by_label = true,

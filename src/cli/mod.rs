@@ -189,7 +189,9 @@ fn run(cli: Cli) -> ExitCode {
 }
 
 fn render(args: RenderArgs, json: bool) -> ExitCode {
-    use crate::render::kustomize::{build, output_nodes, render_to_string, LoadRestrictor, Options, Reorder};
+    use crate::render::kustomize::{
+        build, output_nodes, render_to_string, LoadRestrictor, Options, Reorder,
+    };
     let opts = Options {
         load_restrictor: match args.load_restrictor.as_str() {
             "LoadRestrictionsNone" | "none" => LoadRestrictor::None,

@@ -200,7 +200,11 @@ impl RNode {
     /// non-map.
     pub fn set(&mut self, key: &str, value: RNode) {
         if let Some(entries) = self.entries_mut() {
-            match entries.iter_mut().rev().find(|(k, _)| k.as_str() == Some(key)) {
+            match entries
+                .iter_mut()
+                .rev()
+                .find(|(k, _)| k.as_str() == Some(key))
+            {
                 Some((_, v)) => *v = value,
                 None => entries.push((RNode::string(key), value)),
             }

@@ -161,7 +161,15 @@ impl Builder<'_> {
 
     fn accumulate_body(&mut self, k: &Kustomization, acc: &mut Accumulator) -> Result<(), Error> {
         // Refuse what the engine cannot do yet rather than render something else.
-        for field in ["transformers", "generators", "validators", "vars", "replacements", "crds", "openapi"] {
+        for field in [
+            "transformers",
+            "generators",
+            "validators",
+            "vars",
+            "replacements",
+            "crds",
+            "openapi",
+        ] {
             if k.get(field).is_some() {
                 return Err(Error::at(
                     format!("`{field}` is not supported by gitgate's kustomize engine yet"),
@@ -380,17 +388,24 @@ pub fn load_resources(file: &Path, shown: &Arc<str>) -> Result<Vec<Resource>, St
     Ok(out)
 }
 
-/// kustomize reads `metadata.labels` and `metadata.annotations` as string maps: `port: 8080`
-/// comes out as `"8080"`.
+/// kustomize reads `metadata.annotations` as a string map (`port: 8080` comes out as
+/// `"8080"`) and drops it when empty. Labels are left as written.
 fn stringify_metadata_maps(n: &mut RNode) {
-    for field in ["labels", "annotations"] {
-        if let Some(m) = n.path_mut(&["metadata", field]).and_then(RNode::entries_mut) {
-            for (_, v) in m.iter_mut() {
-                if let Some(text) = v.as_str().map(str::to_string) {
-                    let text = if v.is_null() { String::new() } else { text };
-                    let prov = v.prov.clone();
-                    *v = RNode::string(text).with_prov(prov);
-                }
+    let Some(meta) = n.get_mut("metadata") else {
+        return;
+    };
+    if meta
+        .get("annotations")
+        .is_some_and(|a| a.is_map() && a.entries().is_empty())
+    {
+        meta.remove("annotations");
+    }
+    if let Some(m) = meta.get_mut("annotations").and_then(RNode::entries_mut) {
+        for (_, v) in m.iter_mut() {
+            if let Some(text) = v.as_str().map(str::to_string) {
+                let text = if v.is_null() { String::new() } else { text };
+                let prov = v.prov.clone();
+                *v = RNode::string(text).with_prov(prov);
             }
         }
     }

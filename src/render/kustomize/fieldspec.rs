@@ -245,7 +245,9 @@ pub fn visit_path(
     let present = obj.get(field).is_some_and(|v| !v.is_null());
     if !present {
         // `[]` marks a list: kustomize never creates one.
-        let Some(make) = create.filter(|_| !is_array) else { return Ok(()) };
+        let Some(make) = create.filter(|_| !is_array) else {
+            return Ok(());
+        };
         let value = if rest.is_empty() {
             make()
         } else {

@@ -122,8 +122,11 @@ fn fix_name(
     let chosen: Vec<&&Referral> = if matches.len() > 1 {
         let mut names: Vec<&str> = matches.iter().map(|c| c.current.name.as_str()).collect();
         names.dedup();
-        let same_affixes: Vec<&&Referral> =
-            matches.iter().copied().filter(|c| &c.affixes == affixes).collect();
+        let same_affixes: Vec<&&Referral> = matches
+            .iter()
+            .copied()
+            .filter(|c| &c.affixes == affixes)
+            .collect();
         if names.len() == 1 {
             matches[..1].to_vec()
         } else if same_affixes.len() == 1 {
