@@ -221,7 +221,38 @@ impl Builder<'_> {
         patches::run_json6902(self, k, acc)?;
         transform::replicas(k, acc)?;
         transform::images(k, acc)?;
+        self.run_replacements(k, acc)?;
         Ok(())
+    }
+
+    /// `replacements:` entries, inline or from `path:` files (a file holds one replacement or
+    /// a list of them).
+    fn run_replacements(&self, k: &Kustomization, acc: &mut Accumulator) -> Result<(), Error> {
+        let Some(list) = k.get("replacements") else {
+            return Ok(());
+        };
+        let mut entries = Vec::new();
+        for entry in list.items() {
+            match entry.str_at(&["path"]) {
+                Some(path) => {
+                    let file = self.resolve_file(k, path, entry.prov.clone())?;
+                    let shown = self.display(&file);
+                    let text = std::fs::read_to_string(&file)
+                        .map_err(|e| Error::at(format!("{shown}: {e}"), entry.prov.clone()))?;
+                    for doc in super::parse_docs(&shown, &text)
+                        .map_err(|e| Error::at(e, entry.prov.clone()))?
+                    {
+                        match doc.kind {
+                            crate::render::node::Kind::Seq(items) => entries.extend(items),
+                            _ => entries.push(doc),
+                        }
+                    }
+                }
+                None => entries.push(entry.clone()),
+            }
+        }
+        super::replacements::apply(&mut acc.resources, &entries)
+            .map_err(|e| Error::at(e, k.key_prov("replacements")))
     }
 
     /// Resolves a file path from a kustomization under the load restrictor.
