@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::fieldspec::TransformerConfig;
 use super::kustomization::{find_file, Kustomization};
 use super::resource::Resource;
-use super::{generate, generators, nameref, patches, sort, transform, Error};
+use super::{generate, generators, nameref, patches, sort, transform, vars, Error};
 use crate::render::node::{self, Prov, RNode};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -42,6 +42,7 @@ pub struct Options {
 pub struct Accumulator {
     pub resources: Vec<Resource>,
     pub config: TransformerConfig,
+    pub vars: Vec<vars::Var>,
 }
 
 pub struct Builder<'o> {
@@ -63,10 +64,12 @@ pub fn build(dir: &Path, opts: &Options) -> Result<(Vec<Resource>, Vec<Error>), 
     let mut acc = Accumulator {
         resources: Vec::new(),
         config: TransformerConfig::builtin().clone(),
+        vars: Vec::new(),
     };
     let k = b.accumulate_target(&dir, &mut acc, false)?;
     add_hashes(&mut acc.resources)?;
     nameref::fix_back_references(&mut acc.resources, &acc.config)?;
+    vars::resolve(&mut acc.resources, &acc.vars, &acc.config)?;
     let sort_options = k.get("sortOptions").cloned();
     sort::apply(&mut acc.resources, opts.reorder, sort_options.as_ref())?;
     if opts.managed_by_label || build_metadata(&k).iter().any(|m| m == "managedByLabel") {
@@ -165,8 +168,6 @@ impl Builder<'_> {
             "transformers",
             "generators",
             "validators",
-            "vars",
-            "replacements",
             "crds",
             "openapi",
         ] {
@@ -222,6 +223,14 @@ impl Builder<'_> {
         transform::replicas(k, acc)?;
         transform::images(k, acc)?;
         self.run_replacements(k, acc)?;
+        if let Some(list) = k.get("vars") {
+            let parsed = list
+                .items()
+                .iter()
+                .map(|v| vars::Var::parse(v).map_err(|e| Error::at(e, v.prov.clone())))
+                .collect::<Result<Vec<_>, _>>()?;
+            vars::declare(&mut acc.vars, parsed, &mut acc.resources)?;
+        }
         Ok(())
     }
 
@@ -305,6 +314,7 @@ impl Builder<'_> {
             let mut sub = Accumulator {
                 resources: Vec::new(),
                 config: acc.config.clone(),
+                vars: Vec::new(),
             };
             self.accumulate_target(&dir, &mut sub, false).map_err(|e| {
                 e.context(
@@ -315,8 +325,9 @@ impl Builder<'_> {
             for r in sub.resources {
                 append(&mut acc.resources, r)?;
             }
-            // Configurations from a base apply to the overlay too.
+            // Configurations and vars from a base apply to the overlay too.
             acc.config.merge(&sub.config);
+            vars::merge(&mut acc.vars, sub.vars)?;
             return Ok(());
         }
         let file = self.resolve_file(k, entry, prov.clone())?;

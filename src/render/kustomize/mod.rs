@@ -24,6 +24,7 @@ pub mod resource;
 pub mod smp;
 pub mod sort;
 pub mod transform;
+pub mod vars;
 
 pub use build::{build, LoadRestrictor, Options, Reorder};
 

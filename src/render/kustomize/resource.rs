@@ -119,6 +119,8 @@ pub struct Resource {
     /// same original name from different bases).
     pub prefixes: Vec<String>,
     pub suffixes: Vec<String>,
+    /// Names of the vars that read a field of this object (bound where the var is declared).
+    pub ref_vars: Vec<String>,
 }
 
 impl Resource {
@@ -131,6 +133,7 @@ impl Resource {
             behavior: Behavior::Create,
             prefixes: Vec::new(),
             suffixes: Vec::new(),
+            ref_vars: Vec::new(),
         }
     }
 
