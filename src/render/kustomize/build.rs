@@ -70,6 +70,14 @@ pub fn build(dir: &Path, opts: &Options) -> Result<(Vec<Resource>, Vec<Error>), 
     add_hashes(&mut acc.resources)?;
     nameref::fix_back_references(&mut acc.resources, &acc.config)?;
     vars::resolve(&mut acc.resources, &acc.vars, &acc.config)?;
+    // Objects marked local-config are for the build only.
+    acc.resources.retain(|r| {
+        r.node.str_at(&[
+            "metadata",
+            "annotations",
+            "config.kubernetes.io/local-config",
+        ]) != Some("true")
+    });
     let sort_options = k.get("sortOptions").cloned();
     sort::apply(&mut acc.resources, opts.reorder, sort_options.as_ref())?;
     if opts.managed_by_label || build_metadata(&k).iter().any(|m| m == "managedByLabel") {
@@ -164,13 +172,7 @@ impl Builder<'_> {
 
     fn accumulate_body(&mut self, k: &Kustomization, acc: &mut Accumulator) -> Result<(), Error> {
         // Refuse what the engine cannot do yet rather than render something else.
-        for field in [
-            "transformers",
-            "generators",
-            "validators",
-            "crds",
-            "openapi",
-        ] {
+        for field in ["validators", "crds", "openapi"] {
             if k.get(field).is_some() {
                 return Err(Error::at(
                     format!("`{field}` is not supported by gitgate's kustomize engine yet"),
@@ -207,6 +209,7 @@ impl Builder<'_> {
                 .map_err(|e| e.context(format!("accumulating components from `{path}`"), prov))?;
         }
         generate::run(self, k, acc)?;
+        super::plugins::run_generators(self, k, acc)?;
         if let Some(h) = k.get("helmCharts") {
             self.warnings.push(Error::at(
                 "helmCharts needs the chart and helm; not rendered".to_string(),
@@ -223,6 +226,7 @@ impl Builder<'_> {
         transform::replicas(k, acc)?;
         transform::images(k, acc)?;
         self.run_replacements(k, acc)?;
+        super::plugins::run_transformers(self, k, acc)?;
         if let Some(list) = k.get("vars") {
             let parsed = list
                 .items()
@@ -262,6 +266,24 @@ impl Builder<'_> {
         }
         super::replacements::apply(&mut acc.resources, &entries)
             .map_err(|e| Error::at(e, k.key_prov("replacements")))
+    }
+
+    /// Builds a directory of plugin configurations (`transformers: [dir]`): its output objects
+    /// are the configurations.
+    pub fn build_configs(&mut self, dir: &Path, prov: Option<Prov>) -> Result<Vec<RNode>, Error> {
+        let dir = std::fs::canonicalize(dir).map_err(|e| Error::at(e.to_string(), prov.clone()))?;
+        let mut sub = Accumulator {
+            resources: Vec::new(),
+            config: TransformerConfig::builtin().clone(),
+            vars: Vec::new(),
+        };
+        self.accumulate_target(&dir, &mut sub, false).map_err(|e| {
+            e.context(
+                format!("building plugin configurations in '{}'", self.display(&dir)),
+                prov,
+            )
+        })?;
+        Ok(sub.resources.into_iter().map(|r| r.node).collect())
     }
 
     /// Resolves a file path from a kustomization under the load restrictor.

@@ -19,6 +19,7 @@ pub mod nameref;
 pub mod normalize;
 pub mod patch_meta;
 pub mod patches;
+pub mod plugins;
 pub mod replacements;
 pub mod resource;
 pub mod smp;

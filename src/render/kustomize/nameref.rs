@@ -31,8 +31,8 @@ pub fn fix_back_references(
             .iter()
             .filter(|r| r.current.gvk.selected_by(&backref.gvk))
             .collect();
-        if candidates.iter().all(|c| c.ids.len() < 2) {
-            continue; // nothing of this kind was renamed
+        if candidates.is_empty() {
+            continue;
         }
         for r in resources.iter_mut() {
             let referrer = r.id();
@@ -79,9 +79,23 @@ fn fix_node(
                 return Ok(());
             }
             let ns = n.str_at(&["namespace"]).map(str::to_string);
+            let blank_ns = n
+                .get("namespace")
+                .is_some_and(|v| v.is_null() || v.as_str() == Some(""));
             let Some(name) = n.get_mut("name") else {
                 return Ok(());
             };
+            if blank_ns {
+                let old = name.as_str().unwrap_or_default();
+                if candidates
+                    .iter()
+                    .any(|c| c.ids.iter().any(|id| id.name == old))
+                {
+                    return Err(format!(
+                        "Invalid Input: namespace is blank for resource `{old}`"
+                    ));
+                }
+            }
             // The referral's namespace moves with it (a subject, a webhook's service).
             if let Some(new_ns) = fix_name(name, candidates, referrer_ns, ns.as_deref(), affixes)? {
                 if !new_ns.is_empty() {

@@ -101,47 +101,54 @@ pub fn run_strategic_merge(
         let s = entry.as_str().unwrap_or_default();
         let inline =
             s.contains('\n') || s.trim_start().starts_with("apiVersion") || s.contains(": ");
-        for patch in patch_docs(b, k, s, inline, entry.prov.clone())? {
-            let patch = normalize(&patch).map_err(|e| Error::at(e, entry.prov.clone()))?;
-            let id = ResId::of(&patch);
-            let matches: Vec<usize> = acc
-                .resources
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| {
-                    r.all_ids().iter().any(|rid| {
-                        rid.gvk.kind == id.gvk.kind
-                            && rid.name == id.name
-                            && (id.namespace.is_empty() || rid.namespace == id.namespace)
-                    })
+        let docs = patch_docs(b, k, s, inline, entry.prov.clone())?;
+        smp_by_id(acc, docs, entry.prov.clone())?;
+    }
+    Ok(())
+}
+
+/// Strategic-merge patches that name their target by their own kind and name.
+pub fn smp_by_id(acc: &mut Accumulator, docs: Vec<RNode>, prov: Option<Prov>) -> Result<(), Error> {
+    for patch in docs {
+        let patch = normalize(&patch).map_err(|e| Error::at(e, prov.clone()))?;
+        let id = ResId::of(&patch);
+        let matches: Vec<usize> = acc
+            .resources
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                r.all_ids().iter().any(|rid| {
+                    rid.gvk.kind == id.gvk.kind
+                        && rid.name == id.name
+                        && (id.namespace.is_empty() || rid.namespace == id.namespace)
                 })
-                .map(|(i, _)| i)
-                .collect();
-            match matches.len() {
-                0 => {
-                    return Err(Error::at(
-                        format!(
-                            "no resource matches strategic merge patch \"{}\"",
-                            id.display()
-                        ),
-                        entry.prov.clone(),
-                    ))
-                }
-                1 => {}
-                _ => {
-                    return Err(Error::at(
-                        format!(
-                            "multiple resources match strategic merge patch \"{}\"",
-                            id.display()
-                        ),
-                        entry.prov.clone(),
-                    ))
-                }
+            })
+            .map(|(i, _)| i)
+            .collect();
+        match matches.len() {
+            0 => {
+                return Err(Error::at(
+                    format!(
+                        "no resource matches strategic merge patch \"{}\"",
+                        id.display()
+                    ),
+                    prov,
+                ))
             }
-            let i = matches[0];
-            if !apply_smp(&mut acc.resources[i], &patch, false, false)? {
-                acc.resources.remove(i);
+            1 => {}
+            _ => {
+                return Err(Error::at(
+                    format!(
+                        "multiple resources match strategic merge patch \"{}\"",
+                        id.display()
+                    ),
+                    prov,
+                ))
             }
+        }
+        let i = matches[0];
+        if !apply_smp(&mut acc.resources[i], &patch, false, false)? {
+            acc.resources.remove(i);
         }
     }
     Ok(())
@@ -263,6 +270,20 @@ pub fn run_patches(b: &Builder<'_>, k: &Kustomization, acc: &mut Accumulator) ->
         return Ok(());
     };
     for entry in list.items() {
+        patch_entry(b, k, acc, entry)?;
+    }
+    Ok(())
+}
+
+/// One `patches:` entry (also a PatchTransformer config): `path` or `patch`, `target`,
+/// `options`.
+pub fn patch_entry(
+    b: &Builder<'_>,
+    k: &Kustomization,
+    acc: &mut Accumulator,
+    entry: &RNode,
+) -> Result<(), Error> {
+    {
         let prov = entry.prov.clone();
         let (src, inline) = match (entry.str_at(&["path"]), entry.str_at(&["patch"])) {
             (Some(p), None) => (p.to_string(), false),
@@ -292,7 +313,7 @@ pub fn run_patches(b: &Builder<'_>, k: &Kustomization, acc: &mut Accumulator) ->
                     }
                 }
             }
-            continue;
+            return Ok(());
         }
         for patch in docs {
             let patch = normalize(&patch).map_err(|e| Error::at(e, prov.clone()))?;
@@ -360,6 +381,20 @@ pub fn run_json6902(
         return Ok(());
     };
     for entry in list.items() {
+        json6902_entry(b, k, acc, entry)?;
+    }
+    Ok(())
+}
+
+/// One `patchesJson6902` entry (also a PatchJson6902Transformer config): `target` and `path`,
+/// `patch` or `jsonOp`.
+pub fn json6902_entry(
+    b: &Builder<'_>,
+    k: &Kustomization,
+    acc: &mut Accumulator,
+    entry: &RNode,
+) -> Result<(), Error> {
+    {
         let prov = entry.prov.clone();
         let sel = entry
             .get("target")
@@ -367,7 +402,8 @@ pub fn run_json6902(
             .transpose()
             .map_err(|e| Error::at(e, prov.clone()))?
             .ok_or_else(|| Error::at("patchesJson6902 entry needs a `target`", prov.clone()))?;
-        let docs = match (entry.str_at(&["path"]), entry.str_at(&["patch"])) {
+        let inline = entry.str_at(&["patch"]).or(entry.str_at(&["jsonOp"]));
+        let docs = match (entry.str_at(&["path"]), inline) {
             (Some(p), _) => patch_docs(b, k, p, false, prov.clone())?,
             (None, Some(p)) => patch_docs(b, k, p, true, prov.clone())?,
             _ => {

@@ -49,7 +49,15 @@ pub fn apply(
     );
     if let Some(o) = options {
         match o.str_at(&["order"]) {
-            Some("fifo") => legacy = false,
+            Some("fifo") => {
+                if o.get("legacySortOptions").is_some() {
+                    return Err(Error::at(
+                        "the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy'",
+                        o.prov.clone(),
+                    ));
+                }
+                legacy = false
+            }
             Some("legacy") => {
                 legacy = true;
                 let list = |k: &str| -> Option<Vec<String>> {

@@ -33,9 +33,19 @@ pub fn namespace(k: &Kustomization, acc: &mut Accumulator) -> Result<(), Error> 
         return Ok(());
     };
     let prov = k.get("namespace").and_then(|n| n.prov.clone());
-    let specs: Vec<FieldSpec> = acc
-        .config
-        .namespace
+    let specs = acc.config.namespace.clone();
+    namespace_with(acc, &ns, &specs, prov)
+}
+
+/// The NamespaceTransformer: `specs` are where besides `metadata.namespace` it writes.
+pub fn namespace_with(
+    acc: &mut Accumulator,
+    ns: &str,
+    specs: &[FieldSpec],
+    prov: Option<Prov>,
+) -> Result<(), Error> {
+    let ns = ns.to_string();
+    let specs: Vec<FieldSpec> = specs
         .iter()
         .filter(|s| {
             // metadata/namespace and subjects are handled below, with kustomize's special rules.
@@ -93,6 +103,22 @@ pub fn prefix_suffix(k: &Kustomization, acc: &mut Accumulator) -> Result<(), Err
         .get("namePrefix")
         .or(k.get("nameSuffix"))
         .and_then(|n| n.prov.clone());
+    let (ps, ss) = (
+        acc.config.name_prefix.clone(),
+        acc.config.name_suffix.clone(),
+    );
+    prefix_suffix_with(acc, &prefix, &suffix, &ps, &ss, prov)
+}
+
+/// The PrefixSuffixTransformer over the given field specs.
+pub fn prefix_suffix_with(
+    acc: &mut Accumulator,
+    prefix: &str,
+    suffix: &str,
+    prefix_specs: &[FieldSpec],
+    suffix_specs: &[FieldSpec],
+    prov: Option<Prov>,
+) -> Result<(), Error> {
     for r in acc.resources.iter_mut() {
         let gvk = r.id().gvk;
         if gvk.kind == "Namespace" {
@@ -103,16 +129,8 @@ pub fn prefix_suffix(k: &Kustomization, acc: &mut Accumulator) -> Result<(), Err
                 .iter()
                 .any(|s| s.skip && s.applies_to(&gvk) && s.path == ["metadata", "name"])
         };
-        let p = if skipped(&acc.config.name_prefix) {
-            ""
-        } else {
-            prefix.as_str()
-        };
-        let s = if skipped(&acc.config.name_suffix) {
-            ""
-        } else {
-            suffix.as_str()
-        };
+        let p = if skipped(prefix_specs) { "" } else { prefix };
+        let s = if skipped(suffix_specs) { "" } else { suffix };
         if p.is_empty() && s.is_empty() {
             continue;
         }
@@ -123,13 +141,12 @@ pub fn prefix_suffix(k: &Kustomization, acc: &mut Accumulator) -> Result<(), Err
         if !s.is_empty() {
             r.suffixes.push(s.to_string());
         }
-        let specs: Vec<FieldSpec> = acc
-            .config
-            .name_prefix
-            .iter()
-            .filter(|f| !f.skip)
-            .cloned()
-            .collect();
+        let mut specs: Vec<FieldSpec> = prefix_specs.iter().filter(|f| !f.skip).cloned().collect();
+        for f in suffix_specs.iter().filter(|f| !f.skip) {
+            if !specs.contains(f) {
+                specs.push(f.clone());
+            }
+        }
         each_field(r, &specs, None, &mut |n| {
             if let Some(v) = n.as_str().map(str::to_string) {
                 set_string(n, &format!("{p}{v}{s}"), &prov);
@@ -141,8 +158,8 @@ pub fn prefix_suffix(k: &Kustomization, acc: &mut Accumulator) -> Result<(), Err
     Ok(())
 }
 
-/// Sets `labels` on metadata, selectors and templates as `specs` say.
-fn set_map_entries(
+/// Sets entries (labels, annotations) in the maps at `specs` (creating them where allowed).
+pub fn set_map_entries(
     resources: &mut [Resource],
     specs: &[FieldSpec],
     pairs: &[(String, String, Option<Prov>)],
@@ -230,7 +247,20 @@ pub fn replicas(k: &Kustomization, acc: &mut Accumulator) -> Result<(), Error> {
     let Some(list) = k.get("replicas") else {
         return Ok(());
     };
+    let specs = acc.config.replicas.clone();
     for entry in list.items() {
+        replica_with(acc, entry, &specs)?;
+    }
+    Ok(())
+}
+
+/// The ReplicaCountTransformer for one `{name, count}`.
+pub fn replica_with(
+    acc: &mut Accumulator,
+    entry: &RNode,
+    specs: &[FieldSpec],
+) -> Result<(), Error> {
+    {
         let name = entry
             .str_at(&["name"])
             .ok_or_else(|| Error::at("replicas: entry without `name`", entry.prov.clone()))?;
@@ -247,13 +277,12 @@ pub fn replicas(k: &Kustomization, acc: &mut Accumulator) -> Result<(), Error> {
                 count.prov.clone(),
             ));
         }
-        let specs = acc.config.replicas.clone();
         for r in acc
             .resources
             .iter_mut()
             .filter(|r| r.all_ids().iter().any(|id| id.name == name))
         {
-            each_field(r, &specs, Some(&|| RNode::implicit("0")), &mut |n| {
+            each_field(r, specs, Some(&|| RNode::implicit("0")), &mut |n| {
                 *n = RNode::implicit(count_text.clone()).with_prov(count.prov.clone());
                 Ok(())
             })
@@ -286,7 +315,16 @@ pub fn images(k: &Kustomization, acc: &mut Accumulator) -> Result<(), Error> {
             .map(|l| l.items().to_vec())
             .unwrap_or_default(),
     );
+    let specs = acc.config.images.clone();
     for entry in &list {
+        image_with(acc, entry, &specs)?;
+    }
+    Ok(())
+}
+
+/// The ImageTagTransformer for one `{name, newName, newTag, digest}`.
+pub fn image_with(acc: &mut Accumulator, entry: &RNode, specs: &[FieldSpec]) -> Result<(), Error> {
+    {
         let Some(name) = entry.str_at(&["name"]).map(str::to_string) else {
             return Err(Error::at(
                 "images: entry without `name`",
@@ -297,7 +335,6 @@ pub fn images(k: &Kustomization, acc: &mut Accumulator) -> Result<(), Error> {
         let new_tag = entry.str_at(&["newTag"]).map(str::to_string);
         let digest = entry.str_at(&["digest"]).map(str::to_string);
         let prov = entry.prov.clone();
-        let specs = acc.config.images.clone();
         for r in acc.resources.iter_mut() {
             let mut update = |n: &mut RNode| -> Result<(), String> {
                 let Some(current) = n.as_str().map(str::to_string) else {
@@ -327,7 +364,7 @@ pub fn images(k: &Kustomization, acc: &mut Accumulator) -> Result<(), Error> {
             // Every `containers` / `initContainers` list anywhere in the object, plus the
             // configured field specs (for custom image fields).
             each_container_image(&mut r.node, &mut update).map_err(Error::msg)?;
-            each_field(r, &specs, None, &mut update).map_err(Error::msg)?;
+            each_field(r, specs, None, &mut update).map_err(Error::msg)?;
         }
     }
     Ok(())
