@@ -6,6 +6,7 @@ use crate::diag::Severity;
 
 pub mod file;
 pub mod internal;
+pub mod render;
 pub mod yaml;
 
 /// A rule's identity and documentation.
@@ -80,6 +81,9 @@ pub const ALL: &[&Rule] = &[
     &yaml::alias_limit::RULE,
     &yaml::nesting_limit::RULE,
     &yaml::json_incompatible::RULE,
+    &render::build_error::RULE,
+    &render::remote_resource::RULE,
+    &render::helm_charts::RULE,
 ];
 
 /// Looks a rule up by id (case-insensitive) or name.

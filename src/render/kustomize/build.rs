@@ -50,11 +50,18 @@ pub struct Builder<'o> {
     /// Directories being built, to detect cycles.
     stack: Vec<PathBuf>,
     /// Problems that do not stop the build (a remote base that was not fetched).
-    pub warnings: Vec<Error>,
+    pub warnings: Vec<(Skipped, Error)>,
+}
+
+/// What a build left out without failing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Skipped {
+    Remote,
+    HelmCharts,
 }
 
 /// Renders the kustomization in `dir`.
-pub fn build(dir: &Path, opts: &Options) -> Result<(Vec<Resource>, Vec<Error>), Error> {
+pub fn build(dir: &Path, opts: &Options) -> Result<(Vec<Resource>, Vec<(Skipped, Error)>), Error> {
     let mut b = Builder {
         opts,
         stack: Vec::new(),
@@ -196,9 +203,9 @@ impl Builder<'_> {
         }
         for (path, prov) in k.strings("components").map_err(Error::msg)? {
             if is_remote(&path) {
-                self.warnings.push(Error::at(
-                    format!("remote component `{path}` not fetched"),
-                    prov,
+                self.warnings.push((
+                    Skipped::Remote,
+                    Error::at(format!("remote component `{path}` not fetched"), prov),
                 ));
                 continue;
             }
@@ -211,9 +218,12 @@ impl Builder<'_> {
         generate::run(self, k, acc)?;
         super::plugins::run_generators(self, k, acc)?;
         if let Some(h) = k.get("helmCharts") {
-            self.warnings.push(Error::at(
-                "helmCharts needs the chart and helm; not rendered".to_string(),
-                h.prov.clone().or_else(|| k.key_prov("helmCharts")),
+            self.warnings.push((
+                Skipped::HelmCharts,
+                Error::at(
+                    "helmCharts needs the chart and helm; not rendered".to_string(),
+                    h.prov.clone().or_else(|| k.key_prov("helmCharts")),
+                ),
             ));
         }
         patches::run_strategic_merge(self, k, acc)?;
@@ -317,9 +327,14 @@ impl Builder<'_> {
         acc: &mut Accumulator,
     ) -> Result<(), Error> {
         if is_remote(entry) {
-            self.warnings.push(Error::at(
-                format!("remote resource `{entry}` not fetched (gitgate does not use the network)"),
-                prov,
+            self.warnings.push((
+                Skipped::Remote,
+                Error::at(
+                    format!(
+                        "remote resource `{entry}` not fetched (gitgate does not use the network)"
+                    ),
+                    prov,
+                ),
             ));
             return Ok(());
         }

@@ -27,7 +27,7 @@ pub mod sort;
 pub mod transform;
 pub mod vars;
 
-pub use build::{build, LoadRestrictor, Options, Reorder};
+pub use build::{build, LoadRestrictor, Options, Reorder, Skipped};
 
 /// Renders `dir` to the YAML `kustomize build` prints.
 pub fn render_to_string(dir: &std::path::Path, opts: &Options) -> Result<String, Error> {
