@@ -17,7 +17,8 @@
 //!   dropped from line 1, leading whitespace trimmed, blank lines and `#` comments skipped;
 //!   `KEY=value` keeps the value verbatim (no quote removal, trailing spaces kept); a line
 //!   without `=` is a key with an empty value (not read from the environment); an empty key is
-//!   skipped.
+//!   skipped. A line of 64 KiB or more silently ends the file (kustomize ignores its scanner's
+//!   error).
 //! * Literals: `key=value`, split at the first `=`; surrounding matching quotes are removed
 //!   from the value.
 //! * Files: `path` (key = base name) or `key=path`; the bytes as read. A ConfigMap keeps UTF-8
@@ -196,6 +197,12 @@ fn resolve_plain(s: &str, schema: Schema) -> Res {
 
 /// Go's `strconv.ParseInt(s, 0, 64)` or `ParseUint(s, 0, 64)` succeeds.
 fn go_int_syntax(s: &str) -> bool {
+    go_int_value(s).is_some()
+}
+
+/// The value of `s` when Go's `strconv.ParseInt(s, 0, 64)` or `ParseUint(s, 0, 64)` accepts it
+/// (base prefixes `0x`, `0o`, `0b`, and a leading `0` for octal).
+fn go_int_value(s: &str) -> Option<f64> {
     let (sign, rest) = match s.as_bytes().first() {
         Some(b'+') => (Some(false), &s[1..]),
         Some(b'-') => (Some(true), &s[1..]),
@@ -214,19 +221,24 @@ fn go_int_syntax(s: &str) -> bool {
         (10, lower.as_str())
     };
     if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
-        return false;
+        return None;
     }
     let mut v: u128 = 0;
     for c in digits.chars() {
         v = v * u128::from(radix) + u128::from(c.to_digit(radix).unwrap_or(0));
         if v > u128::from(u64::MAX) {
-            return false;
+            return None;
         }
     }
-    match sign {
+    let ok = match sign {
         Some(true) => v <= 1u128 << 63,
         Some(false) => v <= i64::MAX as u128,
         None => true,
+    };
+    match (ok, sign) {
+        (false, _) => None,
+        (true, Some(true)) => Some(-(v as f64)),
+        (true, _) => Some(v as f64),
     }
 }
 
@@ -837,6 +849,7 @@ pub fn merge_options(
 // ---------------------------------------------------------------------------------------------
 // Loading key/value pairs.
 
+#[derive(Debug)]
 struct Pair {
     key: String,
     value: Vec<u8>,
@@ -896,7 +909,7 @@ fn parse_literal(source: &str) -> Result<(String, String), String> {
     }
 }
 
-/// bufio.Scanner's default limit: a longer line makes kustomize fail.
+/// bufio.Scanner's default limit: kustomize stops reading an env file at a line this long.
 const MAX_ENV_LINE: usize = 64 * 1024;
 
 /// Pairs from an env file, as kustomize's `keyValuesFromLines` reads them.
@@ -909,9 +922,9 @@ fn parse_env(content: &[u8], file: &str) -> Result<Vec<Pair>, String> {
     for (i, raw) in body.split(|b| *b == b'\n').enumerate() {
         let lineno = i + 1;
         if raw.len() >= MAX_ENV_LINE {
-            return Err(format!(
-                "env file `{file}`: line {lineno} is longer than kustomize's limit of 64 KiB"
-            ));
+            // kustomize's scanner stops here and the error is ignored: the rest of the file
+            // is silently dropped.
+            break;
         }
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
         let Ok(mut line) = std::str::from_utf8(raw) else {
@@ -967,6 +980,74 @@ fn load_pairs(
         });
     }
     Ok(pairs)
+}
+
+/// How go-yaml reads a raw U+0085 (NEL, a YAML line break) inside a double-quoted scalar:
+/// spaces around the breaks are dropped, one break becomes a space, `k` breaks `k-1` newlines.
+/// kustomize marshals generator arguments to JSON (which leaves NEL raw) and parses that as
+/// YAML, so this is what becomes of a NEL in a literal.
+fn fold_nel(s: &str) -> String {
+    if !s.contains('\u{85}') {
+        return s.to_string();
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        // A run ` *(NEL *)+` starting here?
+        let mut j = i;
+        while j < chars.len() && chars[j] == ' ' {
+            j += 1;
+        }
+        let mut breaks = 0;
+        let mut end = i;
+        while j < chars.len() && chars[j] == '\u{85}' {
+            breaks += 1;
+            j += 1;
+            while j < chars.len() && chars[j] == ' ' {
+                j += 1;
+            }
+            end = j;
+        }
+        if breaks == 0 {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        if breaks == 1 {
+            out.push(' ');
+        } else {
+            out.extend(std::iter::repeat_n('\n', breaks - 1));
+        }
+        i = end;
+    }
+    out
+}
+
+fn fold_pairs(v: &[(String, String)]) -> Vec<(String, String)> {
+    v.iter().map(|(k, x)| (fold_nel(k), fold_nel(x))).collect()
+}
+
+fn fold_options(o: &GeneratorOptions) -> GeneratorOptions {
+    GeneratorOptions {
+        labels: fold_pairs(&o.labels),
+        annotations: fold_pairs(&o.annotations),
+        ..o.clone()
+    }
+}
+
+fn fold_args(a: &GeneratorArgs) -> GeneratorArgs {
+    let list = |v: &[String]| v.iter().map(|s| fold_nel(s)).collect();
+    GeneratorArgs {
+        name: fold_nel(&a.name),
+        namespace: a.namespace.as_deref().map(fold_nel),
+        literals: list(&a.literals),
+        files: list(&a.files),
+        envs: list(&a.envs),
+        secret_type: a.secret_type.as_deref().map(fold_nel),
+        options: a.options.as_ref().map(fold_options),
+        ..a.clone()
+    }
 }
 
 /// Characters that kustomize cannot write out (go-yaml's reader rejects them when kustomize
@@ -1102,6 +1183,9 @@ pub fn generate(
     }
     let ctx = format!("{} `{}`", kind.field(), args.name);
     let opts = merge_options(args.options.as_ref(), global);
+    // kustomize passes the arguments through JSON read back as YAML, which folds U+0085.
+    let args = &fold_args(args);
+    let opts = fold_options(&opts);
 
     // kustomize passes the arguments through YAML before it runs the generator.
     check_writable(&args.name, &ctx, "the name")?;
@@ -1373,37 +1457,38 @@ pub fn merged_needs_hash(existing_needs_hash: bool, generated: &Generated) -> bo
 pub fn hash_suffix(node: &RNode) -> Result<String, String> {
     use serde_json::Value;
     let kind = node.str_at(&["kind"]).unwrap_or_default();
-    let value = |field: &str| -> Value {
-        match node.get(field) {
+    let value = |field: &str| -> Result<Value, String> {
+        Ok(match node.get(field) {
             None => Value::String(String::new()),
             Some(n) => match &n.kind {
                 Kind::Scalar(s) => Value::String(s.value.clone()),
-                Kind::Map(_) => n.to_json(),
+                Kind::Map(_) => yaml_json(n).map_err(|e| format!("{kind} `{field}`: {e}"))?,
                 // json.Unmarshal of an array into a map fails and leaves a nil map.
                 Kind::Seq(_) => Value::Null,
             },
-        }
+        })
     };
     // A field taken only when it is a collection (kustomize's `.(map[string]interface{})`).
-    let optional = |field: &str| -> Option<Value> {
-        node.get(field)
-            .filter(|n| !matches!(n.kind, Kind::Scalar(_)))
-            .map(|_| value(field))
+    let optional = |field: &str| -> Result<Option<Value>, String> {
+        match node.get(field) {
+            Some(n) if !matches!(n.kind, Kind::Scalar(_)) => value(field).map(Some),
+            _ => Ok(None),
+        }
     };
     let mut m: BTreeMap<&str, Value> = BTreeMap::new();
     m.insert("kind", Value::String(kind.to_string()));
     // kustomize looks up "metadata/name" as one field name: it is never found.
     m.insert("name", Value::String(String::new()));
-    m.insert("data", value("data"));
+    m.insert("data", value("data")?);
     match kind {
         "ConfigMap" => {
-            if let Some(v) = optional("binaryData") {
+            if let Some(v) = optional("binaryData")? {
                 m.insert("binaryData", v);
             }
         }
         "Secret" => {
-            m.insert("type", value("type"));
-            if let Some(v) = optional("stringData") {
+            m.insert("type", value("type")?);
+            if let Some(v) = optional("stringData")? {
                 m.insert("stringData", v);
             }
         }
@@ -1431,6 +1516,123 @@ pub fn hash_suffix(node: &RNode) -> Result<String, String> {
             c => c,
         })
         .collect())
+}
+
+/// The JSON kyaml makes of a node (go-yaml v3 decoding: `0755` is 493, `1e3` a number, a date
+/// a timestamp), with numbers as float64 (kustomize decodes that JSON again before hashing).
+fn yaml_json(n: &RNode) -> Result<serde_json::Value, String> {
+    use serde_json::{Number, Value};
+    let number = |f: f64, text: &str| -> Result<Value, String> {
+        Number::from_f64(f)
+            .map(Value::Number)
+            .ok_or_else(|| format!("`{text}` is not a number JSON can hold (kustomize fails)"))
+    };
+    let float = |text: &str| -> Result<Value, String> {
+        let plain: String = text.chars().filter(|c| *c != '_').collect();
+        match plain.parse::<f64>() {
+            Ok(f) => number(f, text),
+            Err(_) => number(f64::NAN, text),
+        }
+    };
+    let int = |text: &str| -> Result<Value, String> {
+        let plain: String = text.chars().filter(|c| *c != '_').collect();
+        if let Some(v) = go_int_value(&plain) {
+            return number(v, text);
+        }
+        for (prefix, radix, neg) in [
+            ("0b", 2, false),
+            ("-0b", 2, true),
+            ("0o", 8, false),
+            ("-0o", 8, true),
+        ] {
+            if let Some(d) = plain.strip_prefix(prefix) {
+                if let Ok(v) = u64::from_str_radix(d, radix) {
+                    return number(if neg { -(v as f64) } else { v as f64 }, text);
+                }
+            }
+        }
+        float(text)
+    };
+    match &n.kind {
+        Kind::Seq(items) => items
+            .iter()
+            .map(yaml_json)
+            .collect::<Result<_, _>>()
+            .map(Value::Array),
+        Kind::Map(entries) => {
+            let mut m = serde_json::Map::new();
+            for (k, v) in entries {
+                m.insert(k.as_str().unwrap_or_default().to_string(), yaml_json(v)?);
+            }
+            Ok(Value::Object(m))
+        }
+        Kind::Scalar(s) => {
+            let v = s.value.as_str();
+            let res = match &s.tag {
+                Tag::Str => Res::Str,
+                Tag::Explicit(t) => match t.strip_prefix("!!").unwrap_or(t) {
+                    "null" => Res::Null,
+                    "bool" => resolve_plain(v, Schema::V12),
+                    "int" => Res::Int,
+                    "float" => Res::Float,
+                    "timestamp" => Res::Timestamp,
+                    _ => Res::Str,
+                },
+                Tag::Implicit if s.style != Style::Plain => Res::Str,
+                Tag::Implicit => resolve_plain(v, Schema::V12),
+            };
+            match res {
+                Res::Null => Ok(Value::Null),
+                Res::Bool(b) => Ok(Value::Bool(b)),
+                Res::Int => int(v),
+                Res::Float => match v {
+                    ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf"
+                    | "-.INF" | ".nan" | ".NaN" | ".NAN" => number(f64::NAN, v),
+                    _ => float(v),
+                },
+                Res::Timestamp => Ok(Value::String(rfc3339(v))),
+                Res::Merge | Res::Str => Ok(Value::String(v.to_string())),
+            }
+        }
+    }
+}
+
+/// A go-yaml timestamp as Go's `time.Time` marshals to JSON (RFC 3339, fraction trimmed).
+fn rfc3339(s: &str) -> String {
+    let (date, rest) = match s.find(['T', 't', ' ']) {
+        Some(i) => (&s[..i], &s[i + 1..]),
+        None => (s, ""),
+    };
+    let mut d = date.split('-');
+    let y = d.next().unwrap_or("0");
+    let m: u32 = d.next().and_then(|x| x.parse().ok()).unwrap_or(1);
+    let day: u32 = d.next().and_then(|x| x.parse().ok()).unwrap_or(1);
+    let (time, zone) = match rest.find(['Z', '+', '-']) {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "Z"),
+    };
+    let mut hms = String::from("00:00:00");
+    let mut frac = String::new();
+    if !time.is_empty() {
+        let (clock, f) = time.split_once('.').unwrap_or((time, ""));
+        let parts: Vec<u32> = clock.split(':').map(|x| x.parse().unwrap_or(0)).collect();
+        hms = format!(
+            "{:02}:{:02}:{:02}",
+            parts.first().copied().unwrap_or(0),
+            parts.get(1).copied().unwrap_or(0),
+            parts.get(2).copied().unwrap_or(0)
+        );
+        let f = f.trim_end_matches('0');
+        if !f.is_empty() {
+            frac = format!(".{}", &f[..f.len().min(9)]);
+        }
+    }
+    let zone = if zone == "+00:00" || zone == "-00:00" {
+        "Z"
+    } else {
+        zone
+    };
+    format!("{y}-{m:02}-{day:02}T{hms}{frac}{zone}")
 }
 
 /// JSON as Go's `json.Marshal` writes it: map keys sorted bytewise, `<`, `>`, `&`, U+2028 and
@@ -1675,6 +1877,16 @@ mod tests {
         parts.join("/")
     }
 
+    /// `to` relative to the directory `from` (both normalized, relative to the root).
+    fn relative(from: &str, to: &str) -> String {
+        let f: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
+        let t: Vec<&str> = to.split('/').filter(|s| !s.is_empty()).collect();
+        let common = f.iter().zip(&t).take_while(|(a, b)| a == b).count();
+        let mut parts: Vec<&str> = vec![".."; f.len() - common];
+        parts.extend(&t[common..]);
+        parts.join("/")
+    }
+
     #[derive(Debug)]
     enum Fail {
         Unsupported(String),
@@ -1766,7 +1978,14 @@ mod tests {
         Ok(())
     }
 
-    fn build(fs: &Fs, dir: &str, top: bool, depth: usize) -> Result<Vec<Item>, Fail> {
+    /// `origin`: the top directory, when the top kustomization asks for origin annotations.
+    fn build(
+        fs: &Fs,
+        dir: &str,
+        top: bool,
+        depth: usize,
+        mut origin: Option<String>,
+    ) -> Result<Vec<Item>, Fail> {
         if depth > 20 {
             return Err(Fail::Error("kustomization cycle".into()));
         }
@@ -1794,6 +2013,13 @@ mod tests {
                 "secretgenerator" => secret_gens.extend(v.items().iter().cloned()),
                 "generatoroptions" => {
                     global = Some(parse_options(v).map_err(Fail::Error)?);
+                }
+                "buildmetadata" => {
+                    let opts = strings(v);
+                    if !top || opts.iter().any(|o| o != "originAnnotations") {
+                        return Err(Fail::Unsupported(format!("buildMetadata {opts:?}")));
+                    }
+                    origin = Some(dir.to_string());
                 }
                 "nameprefix" => prefix = v.as_str().unwrap_or_default().to_string(),
                 "namesuffix" => suffix = v.as_str().unwrap_or_default().to_string(),
@@ -1885,7 +2111,10 @@ mod tests {
             }
             let path = join(dir, r);
             if kustomization_in(fs, &path).is_some() {
-                add(&mut items, build(fs, &path, false, depth + 1)?)?;
+                add(
+                    &mut items,
+                    build(fs, &path, false, depth + 1, origin.clone())?,
+                )?;
             } else if let Some(bytes) = fs.get(&path) {
                 for node in parse_docs(&path, PathKind::Yaml, bytes).map_err(Fail::Error)? {
                     if node.str_at(&["kind"]).is_some_and(|k| k.ends_with("List")) {
@@ -1927,6 +2156,25 @@ mod tests {
             for e in list {
                 let args = parse_args(kind, e).map_err(Fail::Error)?;
                 generated.push(generate(&args, global.as_ref(), &read).map_err(Fail::Error)?);
+            }
+        }
+        if let Some(top_dir) = &origin {
+            if !plugins.is_empty() {
+                return Err(Fail::Unsupported("origin annotations of plugins".into()));
+            }
+            let file = relative(top_dir, &kfile);
+            for g in &mut generated {
+                let by = match g.node.str_at(&["kind"]) {
+                    Some("Secret") => "SecretGenerator",
+                    _ => "ConfigMapGenerator",
+                };
+                let value = format!(
+                    "configuredIn: {file}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {by}\n"
+                );
+                let meta = g.node.ensure_map("metadata");
+                meta.ensure_map("annotations")
+                    .set(ORIGIN_ANNOTATION, RNode::string(value));
+                sort_keys_yaml_v2(&mut g.node);
             }
         }
         for (kind, d) in &plugins {
@@ -2042,7 +2290,7 @@ mod tests {
     /// Builds `run_dir` and compares every generated (or merged) ConfigMap/Secret with the
     /// document of the same kind, name and namespace in `expected`. `Ok(n)`: n objects matched.
     fn check_output(fs: &Fs, run_dir: &str, expected: &[u8]) -> Result<usize, Fail> {
-        let items = build(fs, run_dir, true, 0)?;
+        let items = build(fs, run_dir, true, 0, None)?;
         let want = parse_docs("expected.yaml", PathKind::Yaml, expected).map_err(Fail::Error)?;
         let mut n = 0;
         for it in items.iter().filter(|it| it.generated) {
@@ -2087,6 +2335,1040 @@ mod tests {
         }
         Ok(n)
     }
+
+    // -----------------------------------------------------------------------------------------
+    // Unit tests (expected values from `kubectl kustomize` where they are hashes).
+
+    fn yaml(text: &str) -> RNode {
+        parse_docs("t.yaml", PathKind::Yaml, text.as_bytes())
+            .expect("yaml")
+            .into_iter()
+            .next()
+            .expect("a document")
+    }
+
+    #[test]
+    fn hash_covers_kind_data_type_not_name() {
+        let cases = [
+            (
+                "kind: ConfigMap\nmetadata: {name: c}\ndata: {a: \"1\"}",
+                "h29d89cmmt",
+            ),
+            (
+                "kind: ConfigMap\nmetadata: {name: other}\ndata: {a: \"1\"}",
+                "h29d89cmmt",
+            ),
+            ("kind: ConfigMap\nmetadata: {name: e}", "6ct58987ht"),
+            (
+                "kind: Secret\nmetadata: {name: s}\ndata: {}\ntype: Opaque",
+                "46f8b28mk5",
+            ),
+            (
+                "kind: Secret\nmetadata: {name: t}\ndata: {}\ntype: foo",
+                "2tfmk86mf7",
+            ),
+            // Values a patch made non-strings, hashed after kyaml's YAML 1.2 reading.
+            (
+                "kind: ConfigMap\nmetadata: {name: num}\ndata: {b: true, big: 1e22, f: 1.5, \
+                 i: 1, large: 12345678901234567890, lst: [1, \"a\"], neg: -3, \
+                 obj: {z: 1, a: \"<>\"}, oct: 0755, s: x, small: 0.0000001}",
+                "k4khfg756f",
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(hash_suffix(&yaml(text)).unwrap(), want, "{text}");
+        }
+        assert!(hash_suffix(&yaml("kind: Deployment")).is_err());
+        assert!(hash_suffix(&yaml("kind: ConfigMap\ndata: {a: .inf}")).is_err());
+    }
+
+    #[test]
+    fn go_json_numbers_and_strings() {
+        assert_eq!(go_float(1.0), "1");
+        assert_eq!(go_float(-3.0), "-3");
+        assert_eq!(go_float(1.5), "1.5");
+        assert_eq!(go_float(1e21), "1e+21");
+        assert_eq!(go_float(1e20), "100000000000000000000");
+        assert_eq!(go_float(1e-7), "1e-7");
+        assert_eq!(go_float(1.5e-10), "1.5e-10");
+        assert_eq!(go_float(0.000001), "0.000001");
+        assert_eq!(go_float(12345678901234567890.0), "12345678901234567000");
+        let mut s = String::new();
+        go_string("<a>&\u{2028}\u{1}\u{8}\u{c}\t\"\\é", &mut s);
+        assert_eq!(s, r#""\u003ca\u003e\u0026\u2028\u0001\b\f\t\"\\é""#);
+    }
+
+    #[test]
+    fn env_file_rules() {
+        let pairs = |text: &[u8]| -> Vec<(String, String)> {
+            parse_env(text, "x.env")
+                .unwrap()
+                .into_iter()
+                .map(|p| (p.key, String::from_utf8(p.value).unwrap()))
+                .collect()
+        };
+        let p = |k: &str, v: &str| (k.to_string(), v.to_string());
+        assert_eq!(
+            pairs(b"\xef\xbb\xbfA=1\r\n # c\n\n\tB = x \nC\n=d\nE=\"q\"\nF=a=b"),
+            vec![
+                p("A", "1"),
+                p("B ", " x "),
+                p("C", ""),
+                p("E", "\"q\""),
+                p("F", "a=b")
+            ]
+        );
+        // A BOM only counts on line 1.
+        assert_eq!(
+            pairs(b"A=1\n\xef\xbb\xbfB=2"),
+            vec![p("A", "1"), p("\u{feff}B", "2")]
+        );
+        assert!(parse_env(b"A=1\n#\xff\n", "x.env")
+            .unwrap_err()
+            .contains("line 2 is not valid UTF-8"));
+        // A line of 64 KiB or more silently ends the file (as kubectl does).
+        for (len, want) in [(65535, 3), (65536, 1)] {
+            let text = format!("B=1\nA={}\nC=1\n", "x".repeat(len - 2));
+            assert_eq!(pairs(text.as_bytes()).len(), want, "line of {len}");
+        }
+    }
+
+    #[test]
+    fn literal_and_file_sources() {
+        let lit = |s: &str| parse_literal(s).map(|(k, v)| format!("{k}|{v}"));
+        assert_eq!(lit("a=\"b\"").unwrap(), "a|b");
+        assert_eq!(lit("a='b'").unwrap(), "a|b");
+        assert_eq!(lit("a='").unwrap(), "a|'");
+        assert_eq!(lit("a=\"b'").unwrap(), "a|\"b'");
+        assert_eq!(lit("a==b").unwrap(), "a|=b");
+        assert_eq!(lit(" a = b ").unwrap(), " a | b ");
+        assert!(lit("=b").is_err());
+        assert!(lit("ab").is_err());
+        let file = |s: &str| parse_file_source(s).map(|(k, v)| format!("{k}|{v}"));
+        assert_eq!(file("dir/x.txt").unwrap(), "x.txt|dir/x.txt");
+        assert_eq!(file("dir/x.txt/").unwrap(), "x.txt|dir/x.txt/");
+        assert_eq!(file("k=dir/x.txt").unwrap(), "k|dir/x.txt");
+        assert!(file("k=a=b").is_err());
+        assert!(file("=a").is_err());
+        assert!(file("k=").is_err());
+        assert!(file("=").is_err());
+    }
+
+    #[test]
+    fn nel_folds_like_go_yaml() {
+        assert_eq!(fold_nel("x\u{85}y"), "x y");
+        assert_eq!(fold_nel("x  \u{85}  y"), "x y");
+        assert_eq!(fold_nel("x\u{85}\u{85}y"), "x\ny");
+        assert_eq!(fold_nel("x\u{85} \u{85}\u{85}y"), "x\n\ny");
+        assert_eq!(fold_nel("x\t\u{85}y"), "x\t y");
+        assert_eq!(fold_nel("\u{85}"), " ");
+        assert_eq!(fold_nel("plain"), "plain");
+    }
+
+    #[test]
+    fn key_order_is_go_yaml_v2() {
+        let mut keys: Vec<&str> = vec![
+            "x1a", "x1_", "a10", "a9", "a09", "B", "b", "_", ".a", "é", "Z", "a", "a_", "x01",
+            "x1", "a2", "a10_", "a10b", "1a", "2a", "A_B", "AB",
+        ];
+        sort_by_key_less(&mut keys, |k| k);
+        assert_eq!(
+            keys,
+            vec![
+                ".a", "_", "1a", "2a", "A_B", "AB", "B", "Z", "a", "a_", "a2", "a9", "a09", "a10",
+                "a10_", "a10b", "b", "x1", "x1_", "x1a", "x01", "é"
+            ]
+        );
+    }
+
+    #[test]
+    fn yaml_1_1_and_1_2_scalars() {
+        for (s, v11, v12) in [
+            ("yes", Res::Bool(true), Res::Str),
+            ("n", Res::Bool(false), Res::Str),
+            ("on", Res::Bool(true), Res::Str),
+            ("True", Res::Bool(true), Res::Bool(true)),
+            ("~", Res::Null, Res::Null),
+            ("0755", Res::Int, Res::Int),
+            ("0o17", Res::Int, Res::Int),
+            ("0x1F", Res::Int, Res::Int),
+            ("1_000", Res::Int, Res::Int),
+            ("09", Res::Float, Res::Float),
+            ("1e3", Res::Float, Res::Float),
+            (".5", Res::Float, Res::Float),
+            ("1.", Res::Float, Res::Float),
+            (".inf", Res::Float, Res::Float),
+            ("2001-12-14", Res::Str, Res::Timestamp),
+            ("2001-12-14T21:59:43Z", Res::Str, Res::Timestamp),
+            ("2001-13-14", Res::Str, Res::Str),
+            ("1:20", Res::Str, Res::Str),
+            ("-", Res::Str, Res::Str),
+            ("0x", Res::Str, Res::Str),
+            ("v1", Res::Str, Res::Str),
+        ] {
+            assert_eq!(resolve_plain(s, Schema::V11), v11, "{s} in YAML 1.1");
+            assert_eq!(resolve_plain(s, Schema::V12), v12, "{s} in YAML 1.2");
+        }
+    }
+
+    #[test]
+    fn parse_args_fields() {
+        let a = parse_args(
+            GenKind::Secret,
+            &yaml(
+                "name: s\nnamespace: \"\"\nbehavior: Merge\ntype: kubernetes.io/tls\n\
+                 envs: [a.env]\nenv: b.env\nLiterals: [x=1]\n\
+                 options: {labels: {b: \"2\", a: \"1\"}, immutable: on}",
+            ),
+        )
+        .unwrap();
+        assert_eq!(a.name, "s");
+        assert_eq!(a.namespace, None);
+        assert_eq!(
+            a.behavior,
+            Behavior::Create,
+            "only lowercase merge/replace count"
+        );
+        assert_eq!(a.secret_type.as_deref(), Some("kubernetes.io/tls"));
+        assert_eq!(a.envs, vec!["a.env", "b.env"]);
+        assert_eq!(a.literals, vec!["x=1"]);
+        let o = a.options.unwrap();
+        assert_eq!(
+            o.labels,
+            vec![("a".into(), "1".into()), ("b".into(), "2".into())]
+        );
+        assert_eq!(o.immutable, Some(true));
+        assert_eq!(
+            parse_args(GenKind::ConfigMap, &yaml("name: c\nbehavior: replace"))
+                .unwrap()
+                .behavior,
+            Behavior::Replace
+        );
+        let e = parse_args(GenKind::ConfigMap, &yaml("name: bob\ntype: x")).unwrap_err();
+        assert!(
+            e.contains("configMapGenerator `bob`: unknown field `type`"),
+            "{e}"
+        );
+        let e = parse_args(GenKind::ConfigMap, &yaml("name: y")).unwrap_err();
+        assert!(e.contains("`name` must be a string"), "{e}");
+
+        let p = parse_plugin_config(
+            GenKind::ConfigMap,
+            &yaml("apiVersion: builtin\nkind: ConfigMapGenerator\nmetadata: {name: m, namespace: ns}\nbogus: 1\nliterals: [a=1]\noptions: {disableNameSuffixHash: true}"),
+        )
+        .unwrap();
+        assert_eq!((p.name.as_str(), p.namespace.as_deref()), ("m", Some("ns")));
+        assert_eq!(p.options.unwrap().disable_name_suffix_hash, Some(true));
+        // YAML 1.2 in plugin configs: `yes` is a string.
+        assert!(parse_plugin_config(
+            GenKind::ConfigMap,
+            &yaml("name: p\noptions: {disableNameSuffixHash: yes}")
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn options_merge_local_wins_global_true_wins() {
+        let local = GeneratorOptions {
+            labels: vec![("a".into(), "local".into())],
+            disable_name_suffix_hash: Some(false),
+            ..Default::default()
+        };
+        let global = GeneratorOptions {
+            labels: vec![("a".into(), "global".into()), ("b".into(), "global".into())],
+            annotations: vec![("x".into(), "y".into())],
+            disable_name_suffix_hash: Some(true),
+            immutable: Some(true),
+        };
+        let m = merge_options(Some(&local), Some(&global));
+        assert_eq!(
+            m.labels,
+            vec![("a".into(), "local".into()), ("b".into(), "global".into())]
+        );
+        assert_eq!(m.annotations, vec![("x".into(), "y".into())]);
+        assert_eq!(m.disable_name_suffix_hash, Some(true));
+        assert_eq!(m.immutable, Some(true));
+    }
+
+    #[test]
+    fn generated_shape() {
+        let args = parse_args(
+            GenKind::ConfigMap,
+            &yaml("name: c\nnamespace: ns\nliterals: [b=2, \"m=x\\ny\"]\nfiles: [bin]\noptions: {immutable: true, labels: {l: v}}"),
+        )
+        .unwrap();
+        let g = generate(&args, None, &|p: &str| match p {
+            "bin" => Ok(vec![0xff]),
+            _ => Err("no such file".into()),
+        })
+        .unwrap();
+        assert!(g.needs_hash);
+        let keys: Vec<&str> = g
+            .node
+            .entries()
+            .iter()
+            .filter_map(|(k, _)| k.as_str())
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "apiVersion",
+                "binaryData",
+                "data",
+                "immutable",
+                "kind",
+                "metadata"
+            ]
+        );
+        assert_eq!(g.node.str_at(&["binaryData", "bin"]), Some("/w=="));
+        let m = g.node.path(&["data", "m"]).unwrap();
+        assert!(
+            matches!(&m.kind, Kind::Scalar(s) if s.tag == Tag::Str && s.style == Style::Literal)
+        );
+        assert_eq!(
+            g.node.get("immutable").unwrap().to_json(),
+            serde_json::Value::Bool(true)
+        );
+        let e = generate(
+            &parse_args(GenKind::ConfigMap, &yaml("name: c\nfiles: [gone]")).unwrap(),
+            None,
+            &|_: &str| Err("no such file".into()),
+        )
+        .unwrap_err();
+        assert_eq!(e, "configMapGenerator `c`: file `gone`: no such file");
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Oracle cases made with kubectl for what the corpus does not cover.
+
+    struct Oracle {
+        name: &'static str,
+        run_dir: &'static str,
+        files: &'static [(&'static str, &'static [u8])],
+        expected: &'static str,
+    }
+
+    struct OracleError {
+        name: &'static str,
+        files: &'static [(&'static str, &'static [u8])],
+        error: &'static str,
+    }
+
+    fn fs_of(files: &[(&str, &[u8])]) -> Fs {
+        files
+            .iter()
+            .map(|(p, b)| (p.to_string(), b.to_vec()))
+            .collect()
+    }
+
+    #[test]
+    fn kubectl_oracle_outputs() {
+        let mut failed = Vec::new();
+        for o in ORACLE {
+            match check_output(&fs_of(o.files), o.run_dir, o.expected.as_bytes()) {
+                Ok(_) => {}
+                Err(e) => failed.push(format!("{}: {e:?}", o.name)),
+            }
+        }
+        assert!(failed.is_empty(), "{}", failed.join("\n"));
+    }
+
+    #[test]
+    fn kubectl_oracle_errors() {
+        let mut failed = Vec::new();
+        for o in ORACLE_ERRORS {
+            match build(&fs_of(o.files), "", true, 0, None) {
+                Err(Fail::Error(e)) if e.contains(o.error) => {}
+                other => failed.push(format!("{}: want `{}`, got {other:?}", o.name, o.error)),
+            }
+        }
+        assert!(failed.is_empty(), "{}", failed.join("\n"));
+    }
+
+    /// Cases built with `kubectl kustomize` (kustomize v5.5.0); `expected` is its output.
+    const ORACLE: &[Oracle] = &[
+        Oracle {
+            name: r#"env_edges"#,
+            run_dir: r#""#,
+            files: &[
+                (r#"a.env"#, b"\xef\xbb\xbfFIRST=1\r\n# comment\n\n   LEAD=x\n\tTAB=  spaced  \nBARE\n=skipped\nexport EXP=2\nQ=\"quoted\"\nS='single'\nEQ=a=b=c\n#x=y\nLAST=no newline"),
+                (r#"b.env"#, b"B1=\xef\xbb\xbfbom-in-value\n  # indented comment\nB2=caf\xc3\xa9\n"),
+                (r#"kustomization.yaml"#, b"configMapGenerator:\n- name: envs\n  envs: [a.env, b.env]\nsecretGenerator:\n- name: envs\n  envs: [a.env]\n"),
+            ],
+            expected: r#"apiVersion: v1
+data:
+  B1: "\uFEFF\x62\x6F\x6D\x2D\x69\x6E\x2D\x76\x61\x6C\x75\x65"
+  B2: café
+  BARE: ""
+  EQ: a=b=c
+  FIRST: "1"
+  LAST: no newline
+  LEAD: x
+  Q: '"quoted"'
+  S: '''single'''
+  TAB: '  spaced  '
+  export EXP: "2"
+kind: ConfigMap
+metadata:
+  name: envs-2h6f4tff78
+---
+apiVersion: v1
+data:
+  BARE: ""
+  EQ: YT1iPWM=
+  FIRST: MQ==
+  LAST: bm8gbmV3bGluZQ==
+  LEAD: eA==
+  Q: InF1b3RlZCI=
+  S: J3NpbmdsZSc=
+  TAB: ICBzcGFjZWQgIA==
+  export EXP: Mg==
+kind: Secret
+metadata:
+  name: envs-cc55d48bh4
+type: Opaque
+"#,
+        },
+        Oracle {
+            name: r#"literals"#,
+            run_dir: r#""#,
+            files: &[
+                (r#"kustomization.yaml"#, b"configMapGenerator:\n- name: lits\n  literals:\n  - 'html=<a href=\"x\">&amp;</a>'\n  - \"ctl=a\\bb\\fc\\u0001d\\te\\rf\"\n  - \"uni=caf\\u00e9 \\u4e2d \\U0001F600 \\u2028 \\u2029 \\u0085 \\u00a0\"\n  - 'quotes=\"both\"'\n  - \"single='both'\"\n  - 'mixed=\"half'\n  - 'empty='\n  - 'eq==x='\n  - 'bs=back\\slash \"q\"'\n  - 'a b=space key'\n  - 'a/b=slash key'\n  - 'multi=line1\n    line2'\n  - \"nl=trailing\\n\"\nsecretGenerator:\n- name: lits\n  literals:\n  - 'html=<a href=\"x\">&amp;</a>'\n  - \"ctl=a\\bb\\fc\\u0001d\\te\\rf\"\n  - 'long=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'\n  - 'exact=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'\n  - 'short=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'\n"),
+            ],
+            expected: r#"apiVersion: v1
+data:
+  a b: space key
+  a/b: slash key
+  bs: back\slash "q"
+  ctl: "a\bb\fc\x01d\te\rf"
+  empty: ""
+  eq: =x=
+  html: <a href="x">&amp;</a>
+  mixed: '"half'
+  multi: line1 line2
+  nl: |
+    trailing
+  quotes: both
+  single: both
+  uni: "café 中 \U0001F600 \L \P  "
+kind: ConfigMap
+metadata:
+  name: lits-b67m6m6hc6
+---
+apiVersion: v1
+data:
+  ctl: YQhiDGMBZAllDWY=
+  exact: YWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWE=
+  html: PGEgaHJlZj0ieCI+JmFtcDs8L2E+
+  long: |
+    YWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYW
+    E=
+  short: YWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFh
+kind: Secret
+metadata:
+  name: lits-ffkt74m5m7
+type: Opaque
+"#,
+        },
+        Oracle {
+            name: r#"files"#,
+            run_dir: r#""#,
+            files: &[
+                (r#"big.bin"#, b"\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\x7f\x80\x81\x82\x83\x84\x85\x86\x87\x88\x89\x8a\x8b\x8c\x8d\x8e\x8f\x90\x91\x92\x93\x94\x95\x96\x97\x98\x99\x9a\x9b\x9c\x9d\x9e\x9f\xa0\xa1\xa2\xa3\xa4\xa5\xa6\xa7\xa8\xa9\xaa\xab\xac\xad\xae\xaf\xb0\xb1\xb2\xb3\xb4\xb5\xb6\xb7\xb8\xb9\xba\xbb\xbc\xbd\xbe\xbf\xc0\xc1\xc2\xc3\xc4\xc5\xc6\xc7\xc8\xc9\xca\xcb\xcc\xcd\xce\xcf\xd0\xd1\xd2\xd3\xd4\xd5\xd6\xd7\xd8\xd9\xda\xdb\xdc\xdd\xde\xdf\xe0\xe1\xe2\xe3\xe4\xe5\xe6\xe7\xe8\xe9\xea\xeb\xec\xed\xee\xef\xf0\xf1\xf2\xf3\xf4\xf5\xf6\xf7\xf8\xf9\xfa\xfb\xfc\xfd\xfe\xff\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\x7f\x80\x81\x82\x83\x84\x85\x86\x87\x88\x89\x8a\x8b\x8c\x8d\x8e\x8f\x90\x91\x92\x93\x94\x95\x96\x97\x98\x99\x9a\x9b\x9c\x9d\x9e\x9f\xa0\xa1\xa2\xa3\xa4\xa5\xa6\xa7\xa8\xa9\xaa\xab\xac\xad\xae\xaf\xb0\xb1\xb2\xb3\xb4\xb5\xb6\xb7\xb8\xb9\xba\xbb\xbc\xbd\xbe\xbf\xc0\xc1\xc2\xc3\xc4\xc5\xc6\xc7\xc8\xc9\xca\xcb\xcc\xcd\xce\xcf\xd0\xd1\xd2\xd3\xd4\xd5\xd6\xd7\xd8\xd9\xda\xdb\xdc\xdd\xde\xdf\xe0\xe1\xe2\xe3\xe4\xe5\xe6\xe7\xe8\xe9\xea\xeb\xec\xed\xee\xef\xf0\xf1\xf2\xf3\xf4\xf5\xf6\xf7\xf8\xf9\xfa\xfb\xfc\xfd\xfe\xff"),
+                (r#"bin.dat"#, b"\x00\x01\xff\xfe"),
+                (r#"dir/crlf.txt"#, b"a\r\nb\r\n"),
+                (r#"dir/sub/bom.txt"#, b"\xef\xbb\xbfbom\n"),
+                (r#"dot.txt"#, b"dot"),
+                (r#"empty.txt"#, b""),
+                (r#"kustomization.yaml"#, b"configMapGenerator:\n- name: files\n  files: [bin.dat, big.bin, utf8.txt, k=dir/crlf.txt, empty.txt, dir/sub/bom.txt, ./dot.txt, trail=dir/sub/bom.txt]\nsecretGenerator:\n- name: files\n  files: [bin.dat, big.bin, utf8.txt, empty.txt]\n"),
+                (r#"utf8.txt"#, b"h\xc3\xa9llo \xe4\xb8\xad\n"),
+            ],
+            expected: r#"apiVersion: v1
+binaryData:
+  big.bin: |
+    AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMz
+    Q1Njc4OTo7PD0+P0BBQkNERUZHSElKS0xNTk9QUVJTVFVWV1hZWltcXV5fYGFiY2RlZmdo
+    aWprbG1ub3BxcnN0dXZ3eHl6e3x9fn+AgYKDhIWGh4iJiouMjY6PkJGSk5SVlpeYmZqbnJ
+    2en6ChoqOkpaanqKmqq6ytrq+wsbKztLW2t7i5uru8vb6/wMHCw8TFxsfIycrLzM3Oz9DR
+    0tPU1dbX2Nna29zd3t/g4eLj5OXm5+jp6uvs7e7v8PHy8/T19vf4+fr7/P3+/wABAgMEBQ
+    YHCAkKCwwNDg8QERITFBUWFxgZGhscHR4fICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6
+    Ozw9Pj9AQUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVpbXF1eX2BhYmNkZWZnaGlqa2xtbm
+    9wcXJzdHV2d3h5ent8fX5/gIGCg4SFhoeIiYqLjI2Oj5CRkpOUlZaXmJmam5ydnp+goaKj
+    pKWmp6ipqqusra6vsLGys7S1tre4ubq7vL2+v8DBwsPExcbHyMnKy8zNzs/Q0dLT1NXW19
+    jZ2tvc3d7f4OHi4+Tl5ufo6err7O3u7/Dx8vP09fb3+Pn6+/z9/v8=
+  bin.dat: AAH//g==
+data:
+  bom.txt: "\uFEFF\x62\x6F\x6D\n"
+  dot.txt: dot
+  empty.txt: ""
+  k: "a\r\nb\r\n"
+  trail: "\uFEFF\x62\x6F\x6D\n"
+  utf8.txt: |
+    héllo 中
+kind: ConfigMap
+metadata:
+  name: files-67bb5ttb7g
+---
+apiVersion: v1
+data:
+  big.bin: |
+    AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMz
+    Q1Njc4OTo7PD0+P0BBQkNERUZHSElKS0xNTk9QUVJTVFVWV1hZWltcXV5fYGFiY2RlZmdo
+    aWprbG1ub3BxcnN0dXZ3eHl6e3x9fn+AgYKDhIWGh4iJiouMjY6PkJGSk5SVlpeYmZqbnJ
+    2en6ChoqOkpaanqKmqq6ytrq+wsbKztLW2t7i5uru8vb6/wMHCw8TFxsfIycrLzM3Oz9DR
+    0tPU1dbX2Nna29zd3t/g4eLj5OXm5+jp6uvs7e7v8PHy8/T19vf4+fr7/P3+/wABAgMEBQ
+    YHCAkKCwwNDg8QERITFBUWFxgZGhscHR4fICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6
+    Ozw9Pj9AQUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVpbXF1eX2BhYmNkZWZnaGlqa2xtbm
+    9wcXJzdHV2d3h5ent8fX5/gIGCg4SFhoeIiYqLjI2Oj5CRkpOUlZaXmJmam5ydnp+goaKj
+    pKWmp6ipqqusra6vsLGys7S1tre4ubq7vL2+v8DBwsPExcbHyMnKy8zNzs/Q0dLT1NXW19
+    jZ2tvc3d7f4OHi4+Tl5ufo6err7O3u7/Dx8vP09fb3+Pn6+/z9/v8=
+  bin.dat: AAH//g==
+  empty.txt: ""
+  utf8.txt: aMOpbGxvIOS4rQo=
+kind: Secret
+metadata:
+  name: files-6bfg8m5g79
+type: Opaque
+"#,
+        },
+        Oracle {
+            name: r#"options"#,
+            run_dir: r#""#,
+            files: &[
+                (r#"kustomization.yaml"#, b"generatorOptions:\n  labels: {g: global, shared: global}\n  annotations: {ga: \"1\"}\n  immutable: true\nsecretGenerator:\n- name: tls\n  type: kubernetes.io/tls\n  literals: [tls.crt=C, tls.key=K]\n- name: empty\n- name: custom\n  type: example.com/x\n  namespace: other\n  literals: [a=1]\n  options:\n    labels: {shared: local, l: \"1\"}\n    annotations: {la: \"2\"}\n    disableNameSuffixHash: false\nconfigMapGenerator:\n- name: nodata\n- name: nohash\n  literals: [a=1]\n  options: {disableNameSuffixHash: true, immutable: false}\n- name: ns\n  namespace: kube-system\n  literals: [a=1]\n"),
+            ],
+            expected: r#"apiVersion: v1
+data:
+  a: "1"
+immutable: true
+kind: ConfigMap
+metadata:
+  annotations:
+    ga: "1"
+  labels:
+    g: global
+    shared: global
+  name: ns-h29d89cmmt
+  namespace: kube-system
+---
+apiVersion: v1
+immutable: true
+kind: ConfigMap
+metadata:
+  annotations:
+    ga: "1"
+  labels:
+    g: global
+    shared: global
+  name: nodata-6ct58987ht
+---
+apiVersion: v1
+data:
+  a: "1"
+immutable: true
+kind: ConfigMap
+metadata:
+  annotations:
+    ga: "1"
+  labels:
+    g: global
+    shared: global
+  name: nohash
+---
+apiVersion: v1
+data:
+  a: MQ==
+immutable: true
+kind: Secret
+metadata:
+  annotations:
+    ga: "1"
+    la: "2"
+  labels:
+    g: global
+    l: "1"
+    shared: local
+  name: custom-79cd8gm9fg
+  namespace: other
+type: example.com/x
+---
+apiVersion: v1
+data: {}
+immutable: true
+kind: Secret
+metadata:
+  annotations:
+    ga: "1"
+  labels:
+    g: global
+    shared: global
+  name: empty-46f8b28mk5
+type: Opaque
+---
+apiVersion: v1
+data:
+  tls.crt: Qw==
+  tls.key: Sw==
+immutable: true
+kind: Secret
+metadata:
+  annotations:
+    ga: "1"
+  labels:
+    g: global
+    shared: global
+  name: tls-5t2gm5m46f
+type: kubernetes.io/tls
+"#,
+        },
+        Oracle {
+            name: r#"options_disable"#,
+            run_dir: r#""#,
+            files: &[
+                (r#"kustomization.yaml"#, b"generatorOptions:\n  disableNameSuffixHash: true\nconfigMapGenerator:\n- name: a\n  literals: [x=1]\n  options: {disableNameSuffixHash: false, labels: {k: v}}\n"),
+            ],
+            expected: r#"apiVersion: v1
+data:
+  x: "1"
+kind: ConfigMap
+metadata:
+  labels:
+    k: v
+  name: a
+"#,
+        },
+        Oracle {
+            name: r#"keyorder"#,
+            run_dir: r#""#,
+            files: &[
+                (r#"kustomization.yaml"#, b"configMapGenerator:\n- name: order\n  literals: [\"x1a=1\", \"x1_=2\", \"a10=1\", \"a9=1\", \"a09=1\", \"a009=3\", \"B=1\", \"b=1\", \"_=1\", \"-=1\", \".a=1\", \"\xc3\xa9=1\", \"Z=1\", \"ab=1\", \"a=1\", \"a_=1\", \"x01=1\", \"x1=1\", \"\xc3\x84=1\", \"\xc3\xa4=1\", \"\xe4\xb8\xad=1\", \"a-=1\", \"a.=1\", \"a 1=1\", \"a2=3\", \"a10b=1\", \"a10_=1\", \"1a=1\", \"2a=2\", \"a100=1\", \"a1_=1\", \"A_B=1\", \"AB=1\"]\n"),
+            ],
+            expected: r#"apiVersion: v1
+data:
+  '-': "1"
+  .a: "1"
+  _: "1"
+  1a: "1"
+  2a: "2"
+  A_B: "1"
+  AB: "1"
+  B: "1"
+  Z: "1"
+  a: "1"
+  a 1: "1"
+  a-: "1"
+  a.: "1"
+  a_: "1"
+  a1_: "1"
+  a2: "3"
+  a9: "1"
+  a09: "1"
+  a009: "3"
+  a10: "1"
+  a10_: "1"
+  a100: "1"
+  a10b: "1"
+  ab: "1"
+  b: "1"
+  x1: "1"
+  x1_: "2"
+  x1a: "1"
+  x01: "1"
+  Ä: "1"
+  ä: "1"
+  é: "1"
+  中: "1"
+kind: ConfigMap
+metadata:
+  name: order-7fcdb2bbg8
+"#,
+        },
+        Oracle {
+            name: r#"quirks"#,
+            run_dir: r#""#,
+            files: &[
+                (r#"kustomization.yaml"#, b"configMapGenerator:\n- Name: quirk\n  LITERALS: [a=1]\n  Literals: [b=2]\n  options:\n    DisableNameSuffixHash: yes\n    labels: {\"on\": \"x\"}\n- name: dup\n  name: dup2\n  literals: [a=1]\n  env: one.env\n  envs: [two.env]\n"),
+                (r#"one.env"#, b"ONE=1\n"),
+                (r#"two.env"#, b"TWO=2\n"),
+            ],
+            expected: r#"apiVersion: v1
+data:
+  ONE: "1"
+  TWO: "2"
+  a: "1"
+kind: ConfigMap
+metadata:
+  name: dup2-f7b495fdmc
+---
+apiVersion: v1
+data:
+  b: "2"
+kind: ConfigMap
+metadata:
+  labels:
+    "on": x
+  name: quirk
+"#,
+        },
+        Oracle {
+            name: r#"plugins"#,
+            run_dir: r#""#,
+            files: &[
+                (r#"gen.yaml"#, b"apiVersion: builtin\nkind: ConfigMapGenerator\nmetadata:\n  name: meta-name\n  namespace: meta-ns\nname: top-name\nbogus: 1\nliterals: [\"a=1\"]\noptions:\n  labels: {ol: \"y\"}\n---\napiVersion: builtin\nkind: SecretGenerator\nmetadata:\n  name: sec\ntype: kubernetes.io/tls\nliterals: [\"a=1\"]\n"),
+                (r#"kustomization.yaml"#, b"generatorOptions: {labels: {g: \"1\"}, disableNameSuffixHash: true}\ngenerators: [gen.yaml]\n"),
+            ],
+            expected: r#"apiVersion: v1
+data:
+  a: "1"
+kind: ConfigMap
+metadata:
+  labels:
+    ol: "y"
+  name: top-name-h29d89cmmt
+  namespace: meta-ns
+---
+apiVersion: v1
+data:
+  a: MQ==
+kind: Secret
+metadata:
+  name: sec-hm5f724df9
+type: kubernetes.io/tls
+"#,
+        },
+        Oracle {
+            name: r#"merge"#,
+            run_dir: r#"overlay"#,
+            files: &[
+                (r#"base/bin.dat"#, b"\xff\xfe"),
+                (r#"base/kustomization.yaml"#, b"namePrefix: b-\nconfigMapGenerator:\n- name: cm\n  literals: [a=1, b=2]\n  files: [bin.dat]\n  options:\n    labels: {bl: \"1\", shared: base}\n    annotations: {ba: \"1\"}\n    immutable: true\n- name: rep\n  literals: [old=1]\n  options: {labels: {keep: me}}\nsecretGenerator:\n- name: sec\n  type: kubernetes.io/tls\n  literals: [a=1]\n- name: nohash\n  literals: [a=1]\n  options: {disableNameSuffixHash: true}\n"),
+                (r#"overlay/kustomization.yaml"#, b"resources: [../base]\nnamePrefix: o-\nconfigMapGenerator:\n- name: cm\n  behavior: merge\n  literals: [a=3, c=4]\n  options:\n    labels: {ol: \"1\", shared: overlay}\n- name: rep\n  behavior: replace\n  literals: [new=1]\nsecretGenerator:\n- name: sec\n  behavior: merge\n  literals: [b=2]\n- name: nohash\n  behavior: merge\n  literals: [b=2]\n"),
+            ],
+            expected: r#"apiVersion: v1
+binaryData:
+  bin.dat: //4=
+data:
+  a: "3"
+  b: "2"
+  c: "4"
+kind: ConfigMap
+metadata:
+  annotations:
+    ba: "1"
+  labels:
+    bl: "1"
+    ol: "1"
+    shared: overlay
+  name: o-b-cm-426fc68m4m
+---
+apiVersion: v1
+data:
+  new: "1"
+kind: ConfigMap
+metadata:
+  labels:
+    keep: me
+  name: o-b-rep-btdm98b972
+---
+apiVersion: v1
+data:
+  a: MQ==
+  b: Mg==
+kind: Secret
+metadata:
+  name: o-b-nohash
+type: Opaque
+---
+apiVersion: v1
+data:
+  a: MQ==
+  b: Mg==
+kind: Secret
+metadata:
+  name: o-b-sec-8fb7cfch84
+type: Opaque
+"#,
+        },
+        Oracle {
+            name: r#"plainmerge"#,
+            run_dir: r#"overlay"#,
+            files: &[
+                (r#"base/cm.yaml"#, b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n  namespace: nsb\n  labels: {l: \"1\"}\n  annotations: {note: base}\n  finalizers: [x]\nimmutable: true\ndata:\n  z: \"1\"\n  num: 1\n  nul: ~\n  multi: |\n    two\n    lines\nbinaryData:\n  bin: AAEC\nextra: field\n"),
+                (r#"base/kustomization.yaml"#, b"resources: [cm.yaml, secret.yaml]\n"),
+                (r#"base/secret.yaml"#, b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: psec\ntype: kubernetes.io/basic-auth\ndata:\n  username: YWRtaW4=\nstringData:\n  password: x\n"),
+                (r#"overlay/kustomization.yaml"#, b"resources: [../base]\nconfigMapGenerator:\n- name: plain\n  namespace: nsb\n  behavior: merge\n  literals: [a=3]\n  options: {labels: {m: \"2\"}, annotations: {note: overlay}}\nsecretGenerator:\n- name: psec\n  behavior: replace\n  literals: [password=y]\n"),
+            ],
+            expected: r#"apiVersion: v1
+binaryData:
+  bin: AAEC
+data:
+  a: "3"
+  multi: |
+    two
+    lines
+  nul: ""
+  num: "1"
+  z: "1"
+kind: ConfigMap
+metadata:
+  annotations:
+    note: overlay
+  labels:
+    l: "1"
+    m: "2"
+  name: plain
+  namespace: nsb
+---
+apiVersion: v1
+data:
+  password: eQ==
+kind: Secret
+metadata:
+  name: psec
+type: Opaque
+"#,
+        },
+        Oracle {
+            name: r#"hashand"#,
+            run_dir: r#"overlay"#,
+            files: &[
+                (r#"base/kustomization.yaml"#, b"configMapGenerator:\n- name: bd\n  literals: [a=1]\n  options: {disableNameSuffixHash: true}\n- name: be\n  literals: [a=1]\n- name: be2\n  literals: [a=1]\n- name: bd2\n  literals: [a=1]\n  options: {disableNameSuffixHash: true}\n"),
+                (r#"overlay/kustomization.yaml"#, b"resources: [../base]\nconfigMapGenerator:\n- name: bd\n  behavior: merge\n  literals: [b=1]\n- name: be\n  behavior: merge\n  literals: [b=1]\n  options: {disableNameSuffixHash: true}\n- name: be2\n  behavior: replace\n  literals: [b=1]\n- name: bd2\n  behavior: replace\n  literals: [b=1]\n"),
+            ],
+            expected: r#"apiVersion: v1
+data:
+  a: "1"
+  b: "1"
+kind: ConfigMap
+metadata:
+  name: bd
+---
+apiVersion: v1
+data:
+  b: "1"
+kind: ConfigMap
+metadata:
+  name: bd2
+---
+apiVersion: v1
+data:
+  a: "1"
+  b: "1"
+kind: ConfigMap
+metadata:
+  name: be
+---
+apiVersion: v1
+data:
+  b: "1"
+kind: ConfigMap
+metadata:
+  name: be2-k2572242mg
+"#,
+        },
+        Oracle {
+            name: r#"chain"#,
+            run_dir: r#"top"#,
+            files: &[
+                (r#"base/kustomization.yaml"#, b"configMapGenerator:\n- name: c\n  literals: [a=1]\n"),
+                (r#"mid/kustomization.yaml"#, b"resources: [../base]\nnamePrefix: mid-\nconfigMapGenerator:\n- name: c\n  behavior: merge\n  literals: [b=2]\n"),
+                (r#"top/kustomization.yaml"#, b"resources: [../mid]\nnamespace: top\nconfigMapGenerator:\n- name: c\n  behavior: merge\n  literals: [c=3]\n  options: {annotations: {t: \"1\"}}\n"),
+            ],
+            expected: r#"apiVersion: v1
+data:
+  a: "1"
+  b: "2"
+  c: "3"
+kind: ConfigMap
+metadata:
+  annotations:
+    t: "1"
+  name: mid-c-55f7kg2cf8
+  namespace: top
+"#,
+        },
+    ];
+
+    /// Inputs that `kubectl kustomize` rejects, and a piece of our message for each.
+    const ORACLE_ERRORS: &[OracleError] = &[
+        OracleError {
+            name: r#"bad_utf8_env"#,
+            files: &[
+                (r#"a.env"#, b"# ok\n#\xff\n"),
+                (
+                    r#"kustomization.yaml"#,
+                    b"configMapGenerator:\n- name: c\n  envs: [a.env]\n",
+                ),
+            ],
+            error: r#"line 2 is not valid UTF-8"#,
+        },
+        OracleError {
+            name: r#"bool_key"#,
+            files: &[(
+                r#"kustomization.yaml"#,
+                b"secretGenerator:\n- name: c\n  literals: [\"true=x\"]\n",
+            )],
+            error: r#"reads as a boolean"#,
+        },
+        OracleError {
+            name: r#"cm_type"#,
+            files: &[(
+                r#"kustomization.yaml"#,
+                b"configMapGenerator:\n- name: c\n  type: Opaque\n",
+            )],
+            error: r#"unknown field `type`"#,
+        },
+        OracleError {
+            name: r#"ctl_file"#,
+            files: &[
+                (r#"f.txt"#, b"a\xc2\x80b"),
+                (
+                    r#"kustomization.yaml"#,
+                    b"configMapGenerator:\n- name: c\n  files: [f.txt]\n",
+                ),
+            ],
+            error: r#"U+0080"#,
+        },
+        OracleError {
+            name: r#"ctl_literal"#,
+            files: &[(
+                r#"kustomization.yaml"#,
+                b"configMapGenerator:\n- name: c\n  literals: [\"a=x\\u007fy\"]\n",
+            )],
+            error: r#"U+007F"#,
+        },
+        OracleError {
+            name: r#"dup_key"#,
+            files: &[
+                (r#"a.env"#, b"A=1\n"),
+                (
+                    r#"kustomization.yaml"#,
+                    b"configMapGenerator:\n- name: c\n  envs: [a.env]\n  literals: [A=2]\n",
+                ),
+            ],
+            error: r#"key `A` is set twice"#,
+        },
+        OracleError {
+            name: r#"file_no_key"#,
+            files: &[(
+                r#"kustomization.yaml"#,
+                b"configMapGenerator:\n- name: c\n  files: [\"=a\"]\n",
+            )],
+            error: r#"no key name before `=`"#,
+        },
+        OracleError {
+            name: r#"file_no_path"#,
+            files: &[(
+                r#"kustomization.yaml"#,
+                b"configMapGenerator:\n- name: c\n  files: [\"k=\"]\n",
+            )],
+            error: r#"no file path after `=`"#,
+        },
+        OracleError {
+            name: r#"file_two_eq"#,
+            files: &[(
+                r#"kustomization.yaml"#,
+                b"configMapGenerator:\n- name: c\n  files: [k=a=b]\n",
+            )],
+            error: r#"contains `=`"#,
+        },
+        OracleError {
+            name: r#"hash_string"#,
+            files: &[(
+                r#"kustomization.yaml"#,
+                b"generatorOptions:\n  disableNameSuffixHash: \"true\"\n",
+            )],
+            error: r#"`disableNameSuffixHash` must be true or false"#,
+        },
+        OracleError {
+            name: r#"label_bool"#,
+            files: &[(
+                r#"kustomization.yaml"#,
+                b"configMapGenerator:\n- name: c\n  options:\n    labels: {a: yes}\n",
+            )],
+            error: r#"`labels.a` must be a string"#,
+        },
+        OracleError {
+            name: r#"label_key_number"#,
+            files: &[(
+                r#"kustomization.yaml"#,
+                b"generatorOptions:\n  labels: {1: x}\nconfigMapGenerator:\n- name: c\n",
+            )],
+            error: r#"keys must be strings"#,
+        },
+        OracleError {
+            name: r#"lead_eq"#,
+            files: &[(
+                r#"kustomization.yaml"#,
+                b"configMapGenerator:\n- name: c\n  literals: [\"=v\"]\n",
+            )],
+            error: r#"has no key before `=`"#,
+        },
+        OracleError {
+            name: r#"literals_string"#,
+            files: &[(
+                r#"kustomization.yaml"#,
+                b"configMapGenerator:\n- name: c\n  literals: a=1\n",
+            )],
+            error: r#"must be a list of strings"#,
+        },
+        OracleError {
+            name: r#"missing_file"#,
+            files: &[(
+                r#"kustomization.yaml"#,
+                b"configMapGenerator:\n- name: c\n  files: [nope.txt]\n",
+            )],
+            error: r#"file `nope.txt`"#,
+        },
+        OracleError {
+            name: r#"name_number"#,
+            files: &[(
+                r#"kustomization.yaml"#,
+                b"configMapGenerator:\n- name: 123\n",
+            )],
+            error: r#"`name` must be a string"#,
+        },
+        OracleError {
+            name: r#"no_eq"#,
+            files: &[(
+                r#"kustomization.yaml"#,
+                b"configMapGenerator:\n- name: c\n  literals: [novalue]\n",
+            )],
+            error: r#"is not key=value"#,
+        },
+        OracleError {
+            name: r#"no_name"#,
+            files: &[(
+                r#"kustomization.yaml"#,
+                b"configMapGenerator:\n- literals: [a=1]\n",
+            )],
+            error: r#"has no `name`"#,
+        },
+        OracleError {
+            name: r#"numeric_key"#,
+            files: &[(
+                r#"kustomization.yaml"#,
+                b"configMapGenerator:\n- name: c\n  literals: [\"0755=x\"]\n",
+            )],
+            error: r#"reads as a number"#,
+        },
+        OracleError {
+            name: r#"secret_type_unknown_field"#,
+            files: &[(
+                r#"kustomization.yaml"#,
+                b"secretGenerator:\n- name: s\n  stringData: true\n",
+            )],
+            error: r#"unknown field `stringData`"#,
+        },
+        OracleError {
+            name: r#"unknown_field"#,
+            files: &[(
+                r#"kustomization.yaml"#,
+                b"configMapGenerator:\n- name: c\n  literal: [a=1]\n",
+            )],
+            error: r#"unknown field `literal`"#,
+        },
+    ];
 
     // -----------------------------------------------------------------------------------------
     // The conformance corpus.
@@ -2160,7 +3442,7 @@ mod tests {
                             .collect()
                     })
                     .unwrap_or_default();
-                match build(&fs, &run_dir, true, 0) {
+                match build(&fs, &run_dir, true, 0, None) {
                     Err(Fail::Error(e)) if checks.iter().any(|c| e.contains(c.as_str())) => {
                         matched.push(format!("{name} (error: {e})"))
                     }
