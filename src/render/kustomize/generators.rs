@@ -28,9 +28,18 @@
 //! * The hash covers only `kind`, `data`, `binaryData` (ConfigMap) / `type`, `data`,
 //!   `stringData` (Secret): kustomize looks the name up with a path that never matches, so the
 //!   name always hashes as `""`. It is computed on the final object (after every transformer).
+//! * kustomize passes the generator arguments through JSON that it reads back as YAML: a raw
+//!   U+0085 (a YAML line break) in a literal is folded (`fold_nel`); U+007F–U+009F (except
+//!   U+0085), U+FFFE and U+FFFF make it fail. The same happens to every string when kustomize
+//!   prints its output, so a ConfigMap value from a file or env file with those characters
+//!   fails too (an error here), and one with U+0085 is hashed raw but printed folded (the
+//!   emitter's business).
 //! * `kubectl kustomize` prints every object through JSON and go-yaml v2, so every map comes
 //!   out in go-yaml v2's key order ([`yaml_v2_key_less`]). The nodes built here are already in
-//!   that order.
+//!   that order. That order is not transitive for some keys (`a0b`, `a1b`, `a01c`; `1a`, `2a`,
+//!   `10a`), and Go's map order is random, so kubectl's own output order varies between runs
+//!   for such keys.
+//! * Merge/replace: see [`merge`] and [`merged_needs_hash`].
 
 use std::collections::BTreeMap;
 
@@ -3185,6 +3194,33 @@ metadata:
     t: "1"
   name: mid-c-55f7kg2cf8
   namespace: top
+"#,
+        },
+        Oracle {
+            name: r#"emptymerge"#,
+            run_dir: r#"ov"#,
+            files: &[
+                (r#"base/kustomization.yaml"#, b"secretGenerator:\n- name: s\nconfigMapGenerator:\n- name: c\n- name: d\n  literals: [a=1]\n"),
+                (r#"ov/kustomization.yaml"#, b"resources: [../base]\nsecretGenerator:\n- name: s\n  behavior: merge\nconfigMapGenerator:\n- name: c\n  behavior: merge\n- name: d\n  namespace: default\n  behavior: merge\n  literals: [b=1]\n"),
+            ],
+            expected: r#"apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: c-6ct58987ht
+---
+apiVersion: v1
+data:
+  a: "1"
+  b: "1"
+kind: ConfigMap
+metadata:
+  name: d-8gchk5bfmb
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: s-8226t8dd99
+type: Opaque
 "#,
         },
     ];
