@@ -42,8 +42,27 @@ pub struct Config {
     /// Files and directories matching these globs are skipped.
     pub exclude: Option<Vec<String>>,
     pub fail_on: Option<FailOn>,
+    /// How kustomizations may reach files outside their directory: `root-only` (kustomize's
+    /// default) or `none` (as Flux and Argo CD build).
+    pub load_restrictor: Option<LoadRestrictorSetting>,
     #[serde(default)]
     pub limits: LimitsConfig,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum LoadRestrictorSetting {
+    RootOnly,
+    None,
+}
+
+impl LoadRestrictorSetting {
+    pub fn restrictor(self) -> crate::render::kustomize::LoadRestrictor {
+        match self {
+            LoadRestrictorSetting::RootOnly => crate::render::kustomize::LoadRestrictor::RootOnly,
+            LoadRestrictorSetting::None => crate::render::kustomize::LoadRestrictor::None,
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize, PartialEq)]

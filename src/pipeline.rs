@@ -22,6 +22,8 @@ pub struct CheckOptions {
     pub load: LoadOptions,
     /// Worker threads; `None` for one per core.
     pub jobs: Option<usize>,
+    /// How kustomizations may reach files outside their directory.
+    pub load_restrictor: crate::render::kustomize::LoadRestrictor,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -32,6 +34,9 @@ pub struct Stats {
     /// Files not parsed: templates, chart templates, unreadable files.
     pub skipped: usize,
     pub bytes: u64,
+    /// Kustomization directories rendered, and the objects they produced.
+    pub overlays: usize,
+    pub rendered_objects: usize,
     pub elapsed: Duration,
 }
 
@@ -39,6 +44,8 @@ pub struct Outcome {
     /// Sorted by file and position, fingerprinted.
     pub findings: Vec<Finding>,
     pub files: Vec<SourceFile>,
+    /// Every kustomization directory that built.
+    pub rendered: Vec<crate::render::Rendered>,
     pub stats: Stats,
     /// gitgate itself failed somewhere (a bug): the run must exit 2.
     pub internal_error: bool,
@@ -70,7 +77,8 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, WalkError> {
     let mut load_opts = opts.load;
     load_opts.max_depth = load_opts.max_depth.clamp(1, MAX_DEPTH_CEILING);
 
-    let loaded: Vec<(SourceFile, Vec<Finding>, bool)> = thread_pool(opts.jobs).install(|| {
+    let pool = thread_pool(opts.jobs);
+    let loaded: Vec<(SourceFile, Vec<Finding>, bool)> = pool.install(|| {
         walked
             .candidates
             .par_iter()
@@ -112,6 +120,14 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, WalkError> {
         files.push(file);
     }
     findings.extend(chart_notes(&walked.charts, &files));
+    let (rendered, render_findings) =
+        pool.install(|| crate::render::render_repo(&opts.root, &files, opts.load_restrictor));
+    internal_error |= render_findings
+        .iter()
+        .any(|f| f.rule == rules::internal::RULE.id);
+    findings.extend(render_findings);
+    stats.overlays = rendered.len();
+    stats.rendered_objects = rendered.iter().map(|r| r.resources.len()).sum();
 
     let by_path: std::collections::HashMap<&str, &SourceFile> =
         files.iter().map(|f| (f.path.as_str(), f)).collect();
@@ -122,6 +138,7 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, WalkError> {
     Ok(Outcome {
         findings,
         files,
+        rendered,
         stats,
         internal_error,
     })

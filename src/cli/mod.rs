@@ -114,6 +114,10 @@ pub struct CheckArgs {
     /// Worker threads [default: one per core]
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
+    /// How kustomizations may reach files outside their directory: root-only (kustomize's
+    /// default) or none (as Flux and Argo CD build) [default: root-only, or the config's]
+    #[arg(long, value_enum)]
+    pub load_restrictor: Option<config::LoadRestrictorSetting>,
     /// Largest file to read, e.g. 16MiB [default: 16MiB]
     #[arg(long, value_parser = parse_size_arg)]
     pub max_file_size: Option<u64>,
@@ -326,6 +330,11 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         exclude: pick(args.exclude, cfg.exclude),
         load,
         jobs: args.jobs,
+        load_restrictor: args
+            .load_restrictor
+            .or(cfg.load_restrictor)
+            .unwrap_or(config::LoadRestrictorSetting::RootOnly)
+            .restrictor(),
     };
     let fail_on = args.fail_on.or(cfg.fail_on).unwrap_or(FailOn::Error);
     let outcome = pipeline::check(&opts).map_err(|e| e.to_string())?;

@@ -60,6 +60,8 @@ impl Reporter for Json {
                 "documents": r.stats.documents,
                 "skipped": r.stats.skipped,
                 "bytes": r.stats.bytes,
+                "overlays": r.stats.overlays,
+                "rendered_objects": r.stats.rendered_objects,
                 "elapsed_ms": r.stats.elapsed.as_millis() as u64,
                 "findings": Counts::of(r.findings),
                 "fail_on": r.fail_on,

@@ -164,8 +164,17 @@ fn summary(r: &Report<'_>) -> String {
     } else {
         String::new()
     };
+    let rendered = if s.overlays > 0 {
+        format!(
+            ", rendered {} ({})",
+            plural(s.overlays, "kustomization"),
+            plural(s.rendered_objects, "object")
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "gitgate: checked {} ({}{skipped}) in {:.2}s: {findings}",
+        "gitgate: checked {} ({}{skipped}){rendered} in {:.2}s: {findings}",
         plural(s.files, "file"),
         plural(s.documents, "document"),
         s.elapsed.as_secs_f64(),

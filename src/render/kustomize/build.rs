@@ -50,7 +50,9 @@ pub struct Builder<'o> {
     /// Directories being built, to detect cycles.
     stack: Vec<PathBuf>,
     /// Problems that do not stop the build (a remote base that was not fetched).
-    pub warnings: Vec<(Skipped, Error)>,
+    pub warnings: Skips,
+    /// Record which transformers changed each object (buildMetadata: transformerAnnotations).
+    pub track_transformations: bool,
 }
 
 /// What a build left out without failing.
@@ -61,13 +63,19 @@ pub enum Skipped {
 }
 
 /// Renders the kustomization in `dir`.
-pub fn build(dir: &Path, opts: &Options) -> Result<(Vec<Resource>, Vec<(Skipped, Error)>), Error> {
+/// What a build left out, each with the line that asked for it.
+pub type Skips = Vec<(Skipped, Error)>;
+
+pub fn build(dir: &Path, opts: &Options) -> Result<(Vec<Resource>, Skips), Error> {
     let mut b = Builder {
         opts,
         stack: Vec::new(),
         warnings: Vec::new(),
+        track_transformations: false,
     };
     let dir = canonical(dir)?;
+    let top_metadata = build_metadata(&b.load_kustomization(&dir)?);
+    b.track_transformations = top_metadata.iter().any(|m| m == "transformerAnnotations");
     let mut acc = Accumulator {
         resources: Vec::new(),
         config: TransformerConfig::builtin().clone(),
@@ -87,6 +95,7 @@ pub fn build(dir: &Path, opts: &Options) -> Result<(Vec<Resource>, Vec<(Skipped,
     });
     let sort_options = k.get("sortOptions").cloned();
     sort::apply(&mut acc.resources, opts.reorder, sort_options.as_ref())?;
+    annotate_build_metadata(&mut acc.resources, &dir, &top_metadata);
     if opts.managed_by_label || build_metadata(&k).iter().any(|m| m == "managedByLabel") {
         transform::set_labels_simple(
             &mut acc.resources,
@@ -130,7 +139,9 @@ impl Builder<'_> {
         let text =
             std::fs::read_to_string(&path).map_err(|e| Error::msg(format!("{shown}: {e}")))?;
         let node = super::parse_single(&shown, &text).map_err(Error::msg)?;
-        Kustomization::parse(node, shown, dir.to_path_buf()).map_err(Error::msg)
+        let mut k = Kustomization::parse(node, shown, dir.to_path_buf()).map_err(Error::msg)?;
+        k.path = path;
+        Ok(k)
     }
 
     /// Builds the kustomization in `dir` into `acc` (a component adds to its parent's
@@ -226,16 +237,60 @@ impl Builder<'_> {
                 ),
             ));
         }
-        patches::run_strategic_merge(self, k, acc)?;
-        patches::run_patches(self, k, acc)?;
-        transform::namespace(k, acc)?;
-        transform::prefix_suffix(k, acc)?;
-        transform::labels(k, acc)?;
-        transform::annotations(k, acc)?;
-        patches::run_json6902(self, k, acc)?;
-        transform::replicas(k, acc)?;
-        transform::images(k, acc)?;
-        self.run_replacements(k, acc)?;
+        let b: &Builder<'_> = self;
+        b.step(
+            k,
+            acc,
+            "PatchStrategicMergeTransformer",
+            &["patchesStrategicMerge"],
+            |acc| patches::run_strategic_merge(b, k, acc),
+        )?;
+        b.step(k, acc, "PatchTransformer", &["patches"], |acc| {
+            patches::run_patches(b, k, acc)
+        })?;
+        b.step(k, acc, "NamespaceTransformer", &["namespace"], |acc| {
+            transform::namespace(k, acc)
+        })?;
+        b.step(k, acc, "PrefixTransformer", &["namePrefix"], |acc| {
+            transform::prefix_suffix(k, acc, true, false)
+        })?;
+        b.step(k, acc, "SuffixTransformer", &["nameSuffix"], |acc| {
+            transform::prefix_suffix(k, acc, false, true)
+        })?;
+        b.step(
+            k,
+            acc,
+            "LabelTransformer",
+            &["commonLabels", "labels"],
+            |acc| transform::labels(k, acc),
+        )?;
+        b.step(
+            k,
+            acc,
+            "AnnotationsTransformer",
+            &["commonAnnotations"],
+            |acc| transform::annotations(k, acc),
+        )?;
+        b.step(
+            k,
+            acc,
+            "PatchJson6902Transformer",
+            &["patchesJson6902"],
+            |acc| patches::run_json6902(b, k, acc),
+        )?;
+        b.step(k, acc, "ReplicaCountTransformer", &["replicas"], |acc| {
+            transform::replicas(k, acc)
+        })?;
+        b.step(
+            k,
+            acc,
+            "ImageTagTransformer",
+            &["images", "imageTags"],
+            |acc| transform::images(k, acc),
+        )?;
+        b.step(k, acc, "ReplacementTransformer", &["replacements"], |acc| {
+            b.run_replacements(k, acc)
+        })?;
         super::plugins::run_transformers(self, k, acc)?;
         if let Some(list) = k.get("vars") {
             let parsed = list
@@ -276,6 +331,24 @@ impl Builder<'_> {
         }
         super::replacements::apply(&mut acc.resources, &entries)
             .map_err(|e| Error::at(e, k.key_prov("replacements")))
+    }
+
+    /// Runs one builtin transformer (configured by `fields` of the kustomization); with
+    /// transformer annotations requested, records it on every object it ran over, as
+    /// kustomize does.
+    pub fn step(
+        &self,
+        k: &Kustomization,
+        acc: &mut Accumulator,
+        kind: &str,
+        fields: &[&str],
+        f: impl FnOnce(&mut Accumulator) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        f(acc)?;
+        if self.track_transformations && fields.iter().any(|x| k.get(x).is_some()) {
+            record(acc, &k.path, kind, None, None);
+        }
+        Ok(())
     }
 
     /// Builds a directory of plugin configurations (`transformers: [dir]`): its output objects
@@ -379,7 +452,14 @@ impl Builder<'_> {
 /// Adds a resource, refusing a second object with the same identity.
 pub fn append(resources: &mut Vec<Resource>, r: Resource) -> Result<(), Error> {
     let id = r.id();
-    if resources.iter().any(|x| x.id() == id) {
+    // `namespace: default` and no namespace are the same place.
+    let same = |x: &Resource| {
+        let xid = x.id();
+        xid.gvk == id.gvk
+            && xid.name == id.name
+            && xid.effective_namespace() == id.effective_namespace()
+    };
+    if resources.iter().any(same) {
         return Err(Error::at(
             format!(
                 "may not add resource with an already registered id: {}",
@@ -449,9 +529,10 @@ pub fn load_resources(file: &Path, shown: &Arc<str>) -> Result<Vec<Resource>, St
         let kind = n.str_at(&["kind"]).unwrap_or_default().to_string();
         if kind.ends_with("List") && n.get("items").is_some_and(RNode::is_seq) {
             for item in n.get("items").map(RNode::items).unwrap_or_default() {
-                out.push(Resource::new(
+                out.push(Resource::with_source(
                     item.clone(),
                     item.prov.clone().or(prov.clone()),
+                    file,
                 ));
             }
             continue;
@@ -462,7 +543,7 @@ pub fn load_resources(file: &Path, shown: &Arc<str>) -> Result<Vec<Resource>, St
                 doc.index + 1
             ));
         }
-        out.push(Resource::new(n, prov));
+        out.push(Resource::with_source(n, prov, file));
     }
     Ok(out)
 }
@@ -486,6 +567,98 @@ fn stringify_metadata_maps(n: &mut RNode) {
                 let prov = v.prov.clone();
                 *v = RNode::string(text).with_prov(prov);
             }
+        }
+    }
+}
+
+/// Notes a transformer on every object (transformer annotations).
+pub fn record(
+    acc: &mut Accumulator,
+    configured_in: &Path,
+    kind: &str,
+    name: Option<String>,
+    namespace: Option<String>,
+) {
+    for r in acc.resources.iter_mut() {
+        r.transformations.push(super::resource::Transformation {
+            kustomization: configured_in.to_path_buf(),
+            kind: kind.to_string(),
+            name: name.clone(),
+            namespace: namespace.clone(),
+        });
+    }
+}
+
+/// `path` relative to `from` (both absolute), `/`-separated.
+pub fn relative_path(from: &Path, path: &Path) -> String {
+    let a: Vec<_> = from.components().collect();
+    let b: Vec<_> = path.components().collect();
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = std::iter::repeat_n("..".to_string(), a.len() - common).collect();
+    parts.extend(
+        b[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
+/// The `buildMetadata` annotations: where each object came from, and what changed it.
+fn annotate_build_metadata(resources: &mut [Resource], top: &Path, metadata: &[String]) {
+    use super::resource::Source;
+    let origins = metadata.iter().any(|m| m == "originAnnotations");
+    let transformations = metadata.iter().any(|m| m == "transformerAnnotations");
+    let configured_by = |kind: &str, name: &Option<String>, ns: &Option<String>, indent: &str| {
+        let mut s = format!(
+            "{indent}configuredBy:\n{indent}  apiVersion: builtin\n{indent}  kind: {kind}\n"
+        );
+        if let Some(n) = name {
+            s.push_str(&format!("{indent}  name: {n}\n"));
+        }
+        if let Some(n) = ns {
+            s.push_str(&format!("{indent}  namespace: {n}\n"));
+        }
+        s
+    };
+    for r in resources.iter_mut() {
+        if origins {
+            let text = match &r.source {
+                Source::File(f) => Some(format!("path: {}\n", relative_path(top, f))),
+                Source::Generated {
+                    kustomization,
+                    kind,
+                    name,
+                    namespace,
+                } => Some(format!(
+                    "configuredIn: {}\n{}",
+                    relative_path(top, kustomization),
+                    configured_by(kind, name, namespace, "")
+                )),
+                Source::Unknown => None,
+            };
+            if let Some(text) = text {
+                r.node
+                    .ensure_map("metadata")
+                    .ensure_map("annotations")
+                    .set("config.kubernetes.io/origin", RNode::string(text));
+            }
+        }
+        if transformations && !r.transformations.is_empty() {
+            let text: String = r
+                .transformations
+                .iter()
+                .map(|t| {
+                    format!(
+                        "- configuredIn: {}\n{}",
+                        relative_path(top, &t.kustomization),
+                        configured_by(&t.kind, &t.name, &t.namespace, "  ")
+                    )
+                })
+                .collect();
+            r.node.ensure_map("metadata").ensure_map("annotations").set(
+                "alpha.config.kubernetes.io/transformations",
+                RNode::string(text),
+            );
         }
     }
 }

@@ -38,7 +38,35 @@ pub fn run_entry(
         GenKind::Secret
     };
     let prov = entry.prov.clone();
+
     let args = generators::parse_args(kind, entry).map_err(|e| Error::at(e, prov.clone()))?;
+    run_args(b, k, acc, args, global, prov, None)
+}
+
+/// Generates from parsed arguments and applies the behavior.
+pub fn run_args(
+    b: &Builder<'_>,
+    k: &Kustomization,
+    acc: &mut Accumulator,
+    args: generators::GeneratorArgs,
+    global: Option<&GeneratorOptions>,
+    prov: Option<crate::render::node::Prov>,
+    plugin: Option<(std::path::PathBuf, Option<String>, Option<String>)>,
+) -> Result<(), Error> {
+    let (configured_in, plugin_name, plugin_ns) = match plugin {
+        Some((file, name, ns)) => (file, name, ns),
+        None => (k.path.clone(), None, None),
+    };
+    let source = super::resource::Source::Generated {
+        kustomization: configured_in,
+        kind: match args.kind {
+            GenKind::ConfigMap => "ConfigMapGenerator".into(),
+            GenKind::Secret => "SecretGenerator".into(),
+        },
+        name: plugin_name,
+        namespace: plugin_ns,
+    };
+    let kind = args.kind;
     let read = |path: &str| -> Result<Vec<u8>, String> {
         let file = b
             .resolve_file(k, path, prov.clone())
@@ -52,6 +80,7 @@ pub fn run_entry(
         Behavior::Create => {
             let mut r = Resource::new(generated.node, prov);
             r.needs_hash = generated.needs_hash;
+            r.source = source;
             append(&mut acc.resources, r)
         }
         Behavior::Merge | Behavior::Replace => {
@@ -77,7 +106,12 @@ pub fn run_entry(
                 ));
             };
             generators::merge(&mut existing.node, &generated).map_err(|e| Error::at(e, prov))?;
-            existing.needs_hash = existing.needs_hash || generated.needs_hash;
+            // A hash only when both the base and the overlay want one.
+            existing.needs_hash = generators::merged_needs_hash(existing.needs_hash, &generated);
+            // A replaced object comes from the generator that replaced it.
+            if generated.behavior == Behavior::Replace {
+                existing.source = source;
+            }
             Ok(())
         }
     }

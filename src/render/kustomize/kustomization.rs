@@ -52,6 +52,8 @@ pub struct Kustomization {
     pub file: Arc<str>,
     /// Absolute directory.
     pub dir: PathBuf,
+    /// Absolute path of the kustomization file (empty for one made up in memory).
+    pub path: PathBuf,
     /// (canonical name, key node, value node)
     fields: Vec<(&'static str, RNode, RNode)>,
 }
@@ -82,6 +84,7 @@ impl Kustomization {
             return Ok(Kustomization {
                 file,
                 dir,
+                path: PathBuf::new(),
                 fields: Vec::new(),
             });
         }
@@ -97,7 +100,12 @@ impl Kustomization {
                 .ok_or_else(|| format!("invalid Kustomization: json: unknown field \"{key}\""))?;
             fields.push((*canonical, k.clone(), v.clone()));
         }
-        let k = Kustomization { file, dir, fields };
+        let k = Kustomization {
+            file,
+            dir,
+            path: PathBuf::new(),
+            fields,
+        };
         let kind = k.kind();
         if !matches!(kind, "" | "Kustomization" | "Component") {
             return Err(format!(

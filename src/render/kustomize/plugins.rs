@@ -5,12 +5,18 @@
 
 use super::build::{Accumulator, Builder};
 use super::fieldspec::FieldSpec;
+use super::generators::{self, GenKind};
 use super::kustomization::{string_pairs, Kustomization};
 use super::{generate, patches, transform, Error};
-use crate::render::node::{Kind, RNode};
+use crate::render::node::RNode;
 
 /// The plugin configurations listed under `field`.
-fn configs(b: &mut Builder<'_>, k: &Kustomization, field: &str) -> Result<Vec<RNode>, Error> {
+/// Each configuration with the file it was read from (the kustomization for inline ones).
+fn configs(
+    b: &mut Builder<'_>,
+    k: &Kustomization,
+    field: &str,
+) -> Result<Vec<(RNode, std::path::PathBuf)>, Error> {
     let mut out = Vec::new();
     for (entry, prov) in k.strings(field).map_err(Error::msg)? {
         if entry.contains('\n') {
@@ -19,13 +25,18 @@ fn configs(b: &mut Builder<'_>, k: &Kustomization, field: &str) -> Result<Vec<RN
             out.extend(
                 docs.into_iter()
                     .filter(|d| !d.is_null())
-                    .map(|d| d.with_prov(prov.clone())),
+                    .map(|d| (d.with_prov(prov.clone()), k.path.clone())),
             );
             continue;
         }
         let path = k.dir.join(&entry);
         if path.is_dir() {
-            out.extend(b.build_configs(&path, prov.clone())?);
+            let kfile = super::kustomization::find_file(&path).unwrap_or_default();
+            out.extend(
+                b.build_configs(&path, prov.clone())?
+                    .into_iter()
+                    .map(|n| (n, kfile.clone())),
+            );
             continue;
         }
         let file = b.resolve_file(k, &entry, prov.clone())?;
@@ -33,7 +44,11 @@ fn configs(b: &mut Builder<'_>, k: &Kustomization, field: &str) -> Result<Vec<RN
         let text = std::fs::read_to_string(&file)
             .map_err(|e| Error::at(format!("{shown}: {e}"), prov.clone()))?;
         let docs = super::parse_docs(&shown, &text).map_err(|e| Error::at(e, prov.clone()))?;
-        out.extend(docs.into_iter().filter(|d| !d.is_null()));
+        out.extend(
+            docs.into_iter()
+                .filter(|d| !d.is_null())
+                .map(|d| (d, file.clone())),
+        );
     }
     Ok(out)
 }
@@ -66,35 +81,31 @@ pub fn run_generators(
     k: &Kustomization,
     acc: &mut Accumulator,
 ) -> Result<(), Error> {
-    for config in configs(b, k, "generators")? {
+    for (config, file) in configs(b, k, "generators")? {
         let kind = config.str_at(&["kind"]).unwrap_or_default().to_string();
         match kind.as_str() {
             "ConfigMapGenerator" | "SecretGenerator" => {
-                // The plugin form names the object under `metadata`; the rest is a generator
-                // entry as in a kustomization.
-                let mut entry = RNode::map().with_prov(config.prov.clone());
-                if let Kind::Map(fields) = &config.kind {
-                    for (key, v) in fields {
-                        match key.as_str() {
-                            Some("apiVersion" | "kind") => {}
-                            Some("metadata") => {
-                                for f in ["name", "namespace"] {
-                                    if let Some(x) = v.get(f) {
-                                        entry.set(f, x.clone());
-                                    }
-                                }
-                            }
-                            Some(other) => entry.set(other, v.clone()),
-                            None => {}
-                        }
-                    }
-                }
-                let field = if kind == "ConfigMapGenerator" {
-                    "configMapGenerator"
+                // Plugin configs are read as plain YAML and take no generatorOptions.
+                let gk = if kind == "ConfigMapGenerator" {
+                    GenKind::ConfigMap
                 } else {
-                    "secretGenerator"
+                    GenKind::Secret
                 };
-                generate::run_entry(b, k, acc, field, &entry, None)?;
+                let args = generators::parse_plugin_config(gk, &config)
+                    .map_err(|e| Error::at(e, config.prov.clone()))?;
+                let name = config.str_at(&["metadata", "name"]).map(str::to_string);
+                let ns = config
+                    .str_at(&["metadata", "namespace"])
+                    .map(str::to_string);
+                generate::run_args(
+                    b,
+                    k,
+                    acc,
+                    args,
+                    None,
+                    config.prov.clone(),
+                    Some((file, name, ns)),
+                )?;
             }
             _ => return Err(unsupported(&config, &kind)),
         }
@@ -107,8 +118,16 @@ pub fn run_transformers(
     k: &Kustomization,
     acc: &mut Accumulator,
 ) -> Result<(), Error> {
-    for config in configs(b, k, "transformers")? {
+    for (config, file) in configs(b, k, "transformers")? {
         run_transformer(b, k, acc, &config)?;
+        if b.track_transformations {
+            let kind = config.str_at(&["kind"]).unwrap_or_default().to_string();
+            let name = config.str_at(&["metadata", "name"]).map(str::to_string);
+            let ns = config
+                .str_at(&["metadata", "namespace"])
+                .map(str::to_string);
+            super::build::record(acc, &file, &kind, name, ns);
+        }
     }
     Ok(())
 }

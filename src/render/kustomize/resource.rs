@@ -104,6 +104,32 @@ pub fn is_cluster_scoped(gvk: &Gvk) -> bool {
     )
 }
 
+/// Where an object came from, for the `config.kubernetes.io/origin` annotation.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Source {
+    #[default]
+    Unknown,
+    /// Read from this file.
+    File(std::path::PathBuf),
+    /// Made by a generator configured in this kustomization file.
+    Generated {
+        /// The kustomization, or the plugin configuration file, that configured it.
+        kustomization: std::path::PathBuf,
+        kind: String,
+        name: Option<String>,
+        namespace: Option<String>,
+    },
+}
+
+/// A transformer that changed an object (`alpha.config.kubernetes.io/transformations`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transformation {
+    pub kustomization: std::path::PathBuf,
+    pub kind: String,
+    pub name: Option<String>,
+    pub namespace: Option<String>,
+}
+
 #[derive(Clone, Debug)]
 pub struct Resource {
     pub node: RNode,
@@ -121,6 +147,8 @@ pub struct Resource {
     pub suffixes: Vec<String>,
     /// Names of the vars that read a field of this object (bound where the var is declared).
     pub ref_vars: Vec<String>,
+    pub source: Source,
+    pub transformations: Vec<Transformation>,
 }
 
 impl Resource {
@@ -134,7 +162,16 @@ impl Resource {
             prefixes: Vec::new(),
             suffixes: Vec::new(),
             ref_vars: Vec::new(),
+            source: Source::Unknown,
+            transformations: Vec::new(),
         }
+    }
+
+    /// A resource read from `file`.
+    pub fn with_source(node: RNode, origin: Option<Prov>, file: &std::path::Path) -> Resource {
+        let mut r = Resource::new(node, origin);
+        r.source = Source::File(file.to_path_buf());
+        r
     }
 
     pub fn id(&self) -> ResId {

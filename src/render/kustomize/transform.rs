@@ -93,9 +93,24 @@ pub fn namespace_with(
     Ok(())
 }
 
-pub fn prefix_suffix(k: &Kustomization, acc: &mut Accumulator) -> Result<(), Error> {
-    let prefix = k.str("namePrefix").unwrap_or_default().to_string();
-    let suffix = k.str("nameSuffix").unwrap_or_default().to_string();
+/// `namePrefix` (with `prefix`) and/or `nameSuffix` (with `suffix`): kustomize runs them as
+/// two transformers.
+pub fn prefix_suffix(
+    k: &Kustomization,
+    acc: &mut Accumulator,
+    prefix: bool,
+    suffix: bool,
+) -> Result<(), Error> {
+    let prefix = if prefix {
+        k.str("namePrefix").unwrap_or_default().to_string()
+    } else {
+        String::new()
+    };
+    let suffix = if suffix {
+        k.str("nameSuffix").unwrap_or_default().to_string()
+    } else {
+        String::new()
+    };
     if prefix.is_empty() && suffix.is_empty() {
         return Ok(());
     }
