@@ -212,6 +212,9 @@ impl Builder<'_> {
                 .map_err(|e| Error::at(format!("{path}: {e}"), prov.clone()))?;
             acc.config.merge(&cfg);
         }
+        // Generators run before components, so components can change what they generate.
+        generate::run(self, k, acc)?;
+        super::plugins::run_generators(self, k, acc)?;
         for (path, prov) in k.strings("components").map_err(Error::msg)? {
             if is_remote(&path) {
                 self.warnings.push((
@@ -226,8 +229,6 @@ impl Builder<'_> {
             self.accumulate_target(&dir, acc, true)
                 .map_err(|e| e.context(format!("accumulating components from `{path}`"), prov))?;
         }
-        generate::run(self, k, acc)?;
-        super::plugins::run_generators(self, k, acc)?;
         if let Some(h) = k.get("helmCharts") {
             self.warnings.push((
                 Skipped::HelmCharts,
