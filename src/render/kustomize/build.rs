@@ -166,7 +166,6 @@ impl Builder<'_> {
             "generators",
             "validators",
             "vars",
-            "replacements",
             "crds",
             "openapi",
         ] {
