@@ -284,6 +284,9 @@ impl Decoder {
             (JsonType::Number, Some(v)) if want == "int" => format!("number {v}"),
             _ => ty.name().to_string(),
         };
+        if path.is_empty() {
+            return format!("json: cannot unmarshal {what} into Go value of type {want}");
+        }
         format!(
             "json: cannot unmarshal {what} into Go struct field {strukt}.{}{path} of type {want}",
             self.prefix
