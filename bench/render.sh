@@ -34,8 +34,9 @@ Usage: bench/render.sh [--apps N] [--seed N] [--no-build] [--keep] [--show N] [-
   --show N      print the diff of at most N mismatching overlays (default 10)
   --strict      exit 1 if any overlay's output differs or check's ratio < 50
 
-Environment: GITGATE_BIN overrides the binary (default target/release/gitgate,
-honouring CARGO_TARGET_DIR); KUBECTL overrides kubectl (default: kubectl on PATH).
+Environment: GITGATE_BIN overrides the binary and skips the build (default
+target/release/gitgate, honouring CARGO_TARGET_DIR); KUBECTL overrides kubectl
+(default: kubectl on PATH).
 EOF
 }
 
@@ -168,6 +169,17 @@ for i in "${!OVERLAYS[@]}"; do
     fi
 done
 
+# Peak RSS of one process of each tool, on the overlay with the largest output
+# (measured separately, outside the timed loops).
+BIG=0
+for i in "${!OVERLAYS[@]}"; do
+    (($(stat -c %s "$WORK/kubectl/$i.yaml") > $(stat -c %s "$WORK/kubectl/$BIG.yaml"))) && BIG=$i
+done
+/usr/bin/time -f '%M' -o "$WORK/rss-kubectl.txt" "$KUBECTL" kustomize "$REPO/${OVERLAYS[BIG]}" >/dev/null 2>&1
+/usr/bin/time -f '%M' -o "$WORK/rss-gitgate.txt" "$BIN" render "$REPO/${OVERLAYS[BIG]}" >/dev/null 2>&1 || true
+KUBECTL_RSS_KB=$(tail -n 1 "$WORK/rss-kubectl.txt")
+RENDER_RSS_KB=$(tail -n 1 "$WORK/rss-gitgate.txt")
+
 # ----------------------------------------------------------- (c) gitgate check
 log "(c) gitgate check --format json --fail-on never (all kustomizations, in-process)"
 rc=0
@@ -195,6 +207,7 @@ m, n_kust, nproc, apps, seed = $M, $N_KUST, $NPROC, $APPS, $SEED
 kubectl_s, kubectl_cpu = $KUBECTL_US / 1e6, $KUBECTL_CPU
 render_s, render_cpu = $RENDER_US / 1e6, $RENDER_CPU
 check_s, check_user, check_sys, check_rss = $CHECK_US / 1e6, $CHECK_USER, $CHECK_SYS, $CHECK_RSS_KB
+kubectl_rss, render_rss, big = $KUBECTL_RSS_KB, $RENDER_RSS_KB, "${OVERLAYS[BIG]}"
 match, differ, failed = $MATCH, $DIFFER, $FAILED
 target, strict, show = $TARGET_RATIO, $STRICT, $SHOW
 kubectl_ver, load, gitgate_ver = """$KUBECTL_VER""", "$LOAD", """$GITGATE_VER"""
@@ -221,15 +234,16 @@ print()
 hdr = f"{'measurement':<44} {'procs':>5} {'wall s':>8} {'ms/overlay':>10} {'CPU s':>7} {'peak RSS MiB':>12}"
 print(hdr)
 print("-" * len(hdr))
-print(f"{'(a) kubectl kustomize, each overlay':<44} {m:>5} {kubectl_s:>8.3f} {ms(kubectl_s / m):>10} {kubectl_cpu:>7.2f} {'-':>12}")
-print(f"{'(b) gitgate render, each overlay':<44} {m:>5} {render_s:>8.3f} {ms(render_s / m):>10} {render_cpu:>7.2f} {'-':>12}")
+print(f"{'(a) kubectl kustomize, each overlay':<44} {m:>5} {kubectl_s:>8.3f} {ms(kubectl_s / m):>10} {kubectl_cpu:>7.2f} {kubectl_rss / 1024:>10.1f} [2]")
+print(f"{'(b) gitgate render, each overlay':<44} {m:>5} {render_s:>8.3f} {ms(render_s / m):>10} {render_cpu:>7.2f} {render_rss / 1024:>10.1f} [2]")
 print(f"{'(c) gitgate check (all kustomizations) [1]':<44} {1:>5} {check_s:>8.3f} {ms(check_s / m):>10} "
       f"{check_user + check_sys:>7.2f} {check_rss / 1024:>12.1f}")
 print("-" * len(hdr))
 print(f"[1] one process, default --jobs; user {check_user:.2f} s + sys {check_sys:.2f} s; "
       f"summary.overlays = {overlays} (kustomizations rendered, of {n_kust}),")
 print(f"    summary.rendered_objects = {objects}, KUST001 build errors = {build_errors}.")
-print(f"    CPU s of (a)/(b) = user+sys of the child processes (bash 'times').")
+print(f"[2] peak RSS of one process, on the overlay with the largest output ({big});")
+print(f"    CPU s of (a)/(b) = user+sys of all the child processes (bash 'times').")
 print()
 print(f"gitgate render output byte-identical to kubectl: {match}/{m}"
       + (f"   ({differ} differ, {failed} gitgate render failed)" if differ or failed else ""))

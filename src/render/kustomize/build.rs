@@ -314,17 +314,28 @@ impl Builder<'_> {
         for entry in list.items() {
             match entry.str_at(&["path"]) {
                 Some(path) => {
+                    if entry.get("source").is_some() || entry.get("targets").is_some() {
+                        return Err(Error::at(
+                            "cannot specify both path and inline replacement",
+                            entry.prov.clone(),
+                        ));
+                    }
                     let file = self.resolve_file(k, path, entry.prov.clone())?;
                     let shown = self.display(&file);
                     let text = std::fs::read_to_string(&file)
                         .map_err(|e| Error::at(format!("{shown}: {e}"), entry.prov.clone()))?;
-                    for doc in super::parse_docs(&shown, &text)
+                    // kustomize reads only the first document of a replacements file.
+                    let first = super::parse_docs(&shown, &text)
                         .map_err(|e| Error::at(e, entry.prov.clone()))?
-                    {
-                        match doc.kind {
-                            crate::render::node::Kind::Seq(items) => entries.extend(items),
-                            _ => entries.push(doc),
-                        }
+                        .into_iter()
+                        .next();
+                    match first {
+                        Some(RNode {
+                            kind: crate::render::node::Kind::Seq(items),
+                            ..
+                        }) => entries.extend(items),
+                        Some(doc) => entries.push(doc),
+                        None => {}
                     }
                 }
                 None => entries.push(entry.clone()),
