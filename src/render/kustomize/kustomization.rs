@@ -112,6 +112,16 @@ impl Kustomization {
                 "kind should be Kustomization or Component, not {kind}"
             ));
         }
+        let api_version = k.str("apiVersion").unwrap_or_default();
+        if kind == "Component"
+            && !api_version.is_empty()
+            && api_version != "kustomize.config.k8s.io/v1alpha1"
+        {
+            return Err(format!(
+                "{}: apiVersion for Component should be kustomize.config.k8s.io/v1alpha1, not {api_version}",
+                k.file
+            ));
+        }
         Ok(k)
     }
 

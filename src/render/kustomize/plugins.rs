@@ -107,10 +107,54 @@ pub fn run_generators(
                     Some((file, name, ns)),
                 )?;
             }
+            "IAMPolicyGenerator" => {
+                let r = iam_policy(&config)?;
+                super::build::append(&mut acc.resources, r)?;
+            }
             _ => return Err(unsupported(&config, &kind)),
         }
     }
     Ok(())
+}
+
+/// The builtin IAMPolicyGenerator (GKE workload identity): a ServiceAccount annotated with the
+/// Google service account it acts as.
+fn iam_policy(config: &RNode) -> Result<super::resource::Resource, Error> {
+    let prov = config.prov.clone();
+    let need = |path: &[&str]| {
+        config.str_at(path).map(str::to_string).ok_or_else(|| {
+            Error::at(
+                format!("IAMPolicyGenerator: `{}` is required", path.join(".")),
+                prov.clone(),
+            )
+        })
+    };
+    if config.str_at(&["cloud"]) != Some("gke") {
+        return Err(Error::at(
+            "IAMPolicyGenerator: only `cloud: gke` is supported",
+            prov,
+        ));
+    }
+    let name = need(&["kubernetesService", "name"])?;
+    let gsa = format!(
+        "{}@{}.iam.gserviceaccount.com",
+        need(&["serviceAccount", "name"])?,
+        need(&["serviceAccount", "projectId"])?
+    );
+    let mut node = RNode::map();
+    node.set("apiVersion", RNode::string("v1"));
+    node.set("kind", RNode::string("ServiceAccount"));
+    let meta = node.ensure_map("metadata");
+    meta.ensure_map("annotations")
+        .set("iam.gke.io/gcp-service-account", RNode::string(gsa));
+    meta.set("name", RNode::string(name));
+    if let Some(ns) = config.str_at(&["kubernetesService", "namespace"]) {
+        meta.set("namespace", RNode::string(ns));
+    }
+    Ok(super::resource::Resource::new(
+        node.with_prov(prov.clone()),
+        prov,
+    ))
 }
 
 pub fn run_transformers(
