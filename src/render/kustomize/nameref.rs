@@ -36,13 +36,27 @@ pub fn fix_back_references(
         }
         for r in resources.iter_mut() {
             let referrer = r.id();
-            let referrer_ns: Vec<String> = r.all_ids().into_iter().map(|i| i.namespace).collect();
+            // A cluster-scoped referrer (a ClusterRole's resourceNames) may name objects in any
+            // namespace.
+            let referrer_ns: Vec<String> = if is_cluster_scoped(&referrer.gvk) {
+                Vec::new()
+            } else {
+                r.all_ids().into_iter().map(|i| i.namespace).collect()
+            };
             let affixes = (r.prefixes.clone(), r.suffixes.clone());
             for spec in backref
                 .referrers
                 .iter()
                 .filter(|s| s.applies_to(&referrer.gvk))
             {
+                // `roleRef.name` names a Role or a ClusterRole: its `kind` says which.
+                if spec.path.first().is_some_and(|p| p == "roleRef")
+                    && r.node
+                        .str_at(&["roleRef", "kind"])
+                        .is_some_and(|k| k != backref.gvk.kind)
+                {
+                    continue;
+                }
                 visit_path(&mut r.node, &spec.path, None, &mut |n| {
                     fix_node(n, &candidates, &backref.gvk.kind, &referrer_ns, &affixes)
                 })
@@ -126,6 +140,7 @@ fn fix_name(
         }
         match explicit_ns {
             Some(ns) => id.effective_namespace() == ns || id.namespace == ns,
+            None if referrer_ns.is_empty() => true,
             None => referrer_ns.iter().any(|rn| rn == &id.namespace),
         }
     };
