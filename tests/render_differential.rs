@@ -13,7 +13,10 @@ fn kustomization_dirs(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for entry in walk(root) {
         let name = entry.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if matches!(name, "kustomization.yaml" | "kustomization.yml" | "Kustomization") {
+        if matches!(
+            name,
+            "kustomization.yaml" | "kustomization.yml" | "Kustomization"
+        ) {
             out.push(entry.parent().unwrap().to_path_buf());
         }
     }
@@ -80,12 +83,18 @@ fn render_matches_kubectl_kustomize() {
                 _ => failures.push(format!(
                     "{} {flags:?}:\n--- gitgate: {}\n--- kubectl: {}",
                     dir.display(),
-                    ours.as_ref().map_or_else(|e| format!("error {e}"), |o| format!("{} bytes", o.len())),
-                    theirs.as_ref().map_or_else(|e| format!("error {e}"), |o| format!("{} bytes", o.len())),
+                    ours.as_ref()
+                        .map_or_else(|e| format!("error {e}"), |o| format!("{} bytes", o.len())),
+                    theirs
+                        .as_ref()
+                        .map_or_else(|e| format!("error {e}"), |o| format!("{} bytes", o.len())),
                 )),
             }
         }
     }
-    println!("render differential: {} of {compared} agree", compared - failures.len());
+    println!(
+        "render differential: {} of {compared} agree",
+        compared - failures.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -190,7 +190,7 @@ impl Builder<'_> {
 
     fn accumulate_body(&mut self, k: &Kustomization, acc: &mut Accumulator) -> Result<(), Error> {
         // Refuse what the engine cannot do yet rather than render something else.
-        for field in ["validators", "crds", "openapi"] {
+        for field in ["validators", "openapi"] {
             if k.get(field).is_some() {
                 return Err(Error::at(
                     format!("`{field}` is not supported by gitgate's kustomize engine yet"),
@@ -215,6 +215,17 @@ impl Builder<'_> {
         // Generators run before components, so components can change what they generate.
         generate::run(self, k, acc)?;
         super::plugins::run_generators(self, k, acc)?;
+        for (path, prov) in k.strings("crds").map_err(Error::msg)? {
+            let file = self.resolve_file(k, &path, prov.clone())?;
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| Error::at(format!("{path}: {e}"), prov.clone()))?;
+            let doc = super::parse_single(&path, &text)
+                .map_err(|e| Error::at(e, prov.clone()))?
+                .to_json();
+            let cfg = super::crds::config_from_crds(&doc)
+                .map_err(|e| Error::at(format!("{path}: {e}"), prov.clone()))?;
+            acc.config.merge(&cfg);
+        }
         for (path, prov) in k.strings("components").map_err(Error::msg)? {
             if is_remote(&path) {
                 self.warnings.push((

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use crate::render::node::{self, Prov, RNode};
 
 pub mod build;
+pub mod crds;
 pub mod fieldspec;
 pub mod generate;
 pub mod generators;
