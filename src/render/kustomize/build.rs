@@ -43,6 +43,8 @@ pub struct Accumulator {
     pub resources: Vec<Resource>,
     pub config: TransformerConfig,
     pub vars: Vec<vars::Var>,
+    /// A kustomization's `openapi:` schema, used for strategic merges from then on.
+    pub patch_meta: Option<std::sync::Arc<super::patch_meta::PatchMeta>>,
 }
 
 pub struct Builder<'o> {
@@ -80,6 +82,7 @@ pub fn build(dir: &Path, opts: &Options) -> Result<(Vec<Resource>, Skips), Error
         resources: Vec::new(),
         config: TransformerConfig::builtin().clone(),
         vars: Vec::new(),
+        patch_meta: None,
     };
     let k = b.accumulate_target(&dir, &mut acc, false)?;
     add_hashes(&mut acc.resources)?;
@@ -190,7 +193,8 @@ impl Builder<'_> {
 
     fn accumulate_body(&mut self, k: &Kustomization, acc: &mut Accumulator) -> Result<(), Error> {
         // Refuse what the engine cannot do yet rather than render something else.
-        for field in ["validators", "openapi"] {
+        self.load_openapi(k, acc)?;
+        for field in ["validators"] {
             if k.get(field).is_some() {
                 return Err(Error::at(
                     format!("`{field}` is not supported by gitgate's kustomize engine yet"),
@@ -382,6 +386,7 @@ impl Builder<'_> {
             resources: Vec::new(),
             config: TransformerConfig::builtin().clone(),
             vars: Vec::new(),
+            patch_meta: None,
         };
         self.accumulate_target(&dir, &mut sub, false).map_err(|e| {
             e.context(
@@ -390,6 +395,43 @@ impl Builder<'_> {
             )
         })?;
         Ok(sub.resources.into_iter().map(|r| r.node).collect())
+    }
+
+    /// `openapi: {path: schema.json}`: a custom schema (swagger `definitions` with patch
+    /// strategies and merge keys) for the kinds it defines.
+    fn load_openapi(&self, k: &Kustomization, acc: &mut Accumulator) -> Result<(), Error> {
+        let Some(o) = k.get("openapi") else {
+            return Ok(());
+        };
+        let prov = o.prov.clone().or_else(|| k.key_prov("openapi"));
+        if o.get("path").is_some() && o.get("version").is_some() {
+            return Err(Error::at(
+                "builtin version and custom schema provided, cannot use both",
+                prov,
+            ));
+        }
+        let Some(path) = o.str_at(&["path"]) else {
+            // kustomize v5.5 builds in the Kubernetes v1.21.2 schema only.
+            return match o.str_at(&["version"]) {
+                None | Some("v1.21.2") => Ok(()),
+                Some(v) => Err(Error::at(
+                    format!(
+                        "the specified OpenAPI version `{v}` is not built in (only v1.21.2 is)"
+                    ),
+                    prov,
+                )),
+            };
+        };
+        let file = self.resolve_file(k, path, prov.clone())?;
+        let text = std::fs::read_to_string(&file)
+            .map_err(|e| Error::at(format!("{path}: {e}"), prov.clone()))?;
+        let doc = super::parse_single(path, &text)
+            .map_err(|e| Error::at(e, prov.clone()))?
+            .to_json();
+        let meta = super::patch_meta::PatchMeta::from_openapi(&doc)
+            .map_err(|e| Error::at(format!("{path}: {e}"), prov))?;
+        acc.patch_meta = Some(std::sync::Arc::new(meta));
+        Ok(())
     }
 
     /// Resolves a file path from a kustomization under the load restrictor.
@@ -448,6 +490,7 @@ impl Builder<'_> {
                 resources: Vec::new(),
                 config: acc.config.clone(),
                 vars: Vec::new(),
+                patch_meta: acc.patch_meta.clone(),
             };
             self.accumulate_target(&dir, &mut sub, false).map_err(|e| {
                 e.context(
@@ -458,8 +501,12 @@ impl Builder<'_> {
             for r in sub.resources {
                 append(&mut acc.resources, r)?;
             }
-            // Configurations and vars from a base apply to the overlay too.
+            // Configurations, vars and a custom schema from a base apply to the overlay too.
             acc.config.merge(&sub.config);
+            // The overlay's own schema takes precedence over one from a base.
+            if acc.patch_meta.is_none() {
+                acc.patch_meta = sub.patch_meta.clone();
+            }
             vars::merge(&mut acc.vars, sub.vars)?;
             return Ok(());
         }

@@ -54,8 +54,14 @@ fn reprov(n: &mut RNode, prov: &Option<Prov>) {
     }
 }
 
-fn meta_for(id: &ResId) -> Option<super::patch_meta::TypeRef> {
-    PatchMeta::builtin().for_gvk(&id.gvk.group, &id.gvk.version, &id.gvk.kind)
+/// Whether a patch that names `patch` (its own apiVersion/kind/name) targets `id`: kind and
+/// name must match, and group, version and namespace where the patch gives them.
+fn patch_targets(patch: &ResId, id: &ResId) -> bool {
+    id.gvk.kind == patch.gvk.kind
+        && id.name == patch.name
+        && (patch.namespace.is_empty() || id.namespace == patch.namespace)
+        && (patch.gvk.version.is_empty()
+            || (id.gvk.version == patch.gvk.version && id.gvk.group == patch.gvk.group))
 }
 
 /// Applies one strategic-merge patch document to `r`. Returns false when the patch deletes it.
@@ -64,10 +70,8 @@ fn apply_smp(
     patch: &RNode,
     allow_name: bool,
     allow_kind: bool,
+    meta: &PatchMeta,
 ) -> Result<bool, Error> {
-    if patch.str_at(&["$patch"]) == Some("delete") {
-        return Ok(false);
-    }
     let before = r.id();
     let mut patch = patch.clone();
     if !allow_name {
@@ -79,8 +83,11 @@ fn apply_smp(
         patch.remove("kind");
         patch.remove("apiVersion");
     }
-    smp::merge(&mut r.node, &patch, meta_for(&before))
+    let outcome = smp::merge_resource(&mut r.node, &patch, meta)
         .map_err(|e| Error::at(e, patch.prov.clone()))?;
+    if outcome == smp::Outcome::Deleted {
+        return Ok(false);
+    }
     if r.id() != before {
         let mut b = before.clone();
         b.namespace = r.id().namespace.clone();
@@ -116,13 +123,7 @@ pub fn smp_by_id(acc: &mut Accumulator, docs: Vec<RNode>, prov: Option<Prov>) ->
             .resources
             .iter()
             .enumerate()
-            .filter(|(_, r)| {
-                r.all_ids().iter().any(|rid| {
-                    rid.gvk.kind == id.gvk.kind
-                        && rid.name == id.name
-                        && (id.namespace.is_empty() || rid.namespace == id.namespace)
-                })
-            })
+            .filter(|(_, r)| r.all_ids().iter().any(|rid| patch_targets(&id, rid)))
             .map(|(i, _)| i)
             .collect();
         match matches.len() {
@@ -147,7 +148,9 @@ pub fn smp_by_id(acc: &mut Accumulator, docs: Vec<RNode>, prov: Option<Prov>) ->
             }
         }
         let i = matches[0];
-        if !apply_smp(&mut acc.resources[i], &patch, false, false)? {
+        let meta = acc.patch_meta.clone();
+        let meta = meta.as_deref().unwrap_or(PatchMeta::builtin());
+        if !apply_smp(&mut acc.resources[i], &patch, false, false, meta)? {
             acc.resources.remove(i);
         }
     }
@@ -353,14 +356,10 @@ pub fn patch_entry(
                 ));
             }
             let mut deleted = Vec::new();
+            let meta = acc.patch_meta.clone();
+            let meta = meta.as_deref().unwrap_or(PatchMeta::builtin());
             for i in targets {
-                let keep_name = allow_name || selector.is_none();
-                if !apply_smp(
-                    &mut acc.resources[i],
-                    &patch,
-                    keep_name && allow_name,
-                    allow_kind,
-                )? {
+                if !apply_smp(&mut acc.resources[i], &patch, allow_name, allow_kind, meta)? {
                     deleted.push(i);
                 }
             }
