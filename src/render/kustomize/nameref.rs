@@ -160,6 +160,15 @@ fn fix_name(
             matches[..1].to_vec()
         } else if same_affixes.len() == 1 {
             same_affixes
+        } else if same_affixes.len() > 1 {
+            return Err(format!(
+                "found multiple possible referrals for name `{old}`: {}",
+                same_affixes
+                    .iter()
+                    .map(|c| c.current.display())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
         } else {
             let current_ns = referrer_ns.last().cloned().unwrap_or_default();
             let same_ns: Vec<&&Referral> = matches

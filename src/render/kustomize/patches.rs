@@ -346,14 +346,16 @@ pub fn patch_entry(
                         .collect()
                 }
             };
-            if selector.is_none() && targets.is_empty() {
-                return Err(Error::at(
+            if selector.is_none() && targets.len() != 1 {
+                let id = ResId::of(&patch).display();
+                let msg = if targets.is_empty() {
+                    format!("no resource matches patch \"{id}\"")
+                } else {
                     format!(
-                        "no resource matches patch \"{}\"",
-                        ResId::of(&patch).display()
-                    ),
-                    prov,
-                ));
+                        "multiple matches for Id {id}; failed to find unique target for patch {id}"
+                    )
+                };
+                return Err(Error::at(msg, prov));
             }
             let mut deleted = Vec::new();
             let meta = acc.patch_meta.clone();
