@@ -29,6 +29,8 @@ fn example_repository_shows_its_planted_mistakes() {
                 3
             ),
             ("FILE008", "charts/podinfo-lite/Chart.yaml", 1, 1),
+            // The kustomization that includes the broken file does not build either.
+            ("KUST001", "infrastructure/kustomization.yaml", 7, 5),
             ("YAML001", "infrastructure/monitoring.yaml", 33, 17),
             ("FILE007", "templates/namespace.yaml.j2", 0, 0),
         ])
@@ -71,7 +73,7 @@ fn example_repository_shows_its_planted_mistakes() {
     assert!(
         text.stdout
             .trim_end()
-            .ends_with("2 errors, 3 warnings, 2 notes"),
+            .ends_with("3 errors, 3 warnings, 2 notes"),
         "{}",
         text.stdout
     );

@@ -37,7 +37,26 @@ fn patch_docs(
         }
     }
     docs.retain(|d| !d.is_null());
+    // kyaml looks a field up by its first occurrence: in a patch, the first of two
+    // duplicate keys is the one that applies.
+    for d in docs.iter_mut() {
+        first_key_wins(d);
+    }
     Ok(docs)
+}
+
+fn first_key_wins(n: &mut RNode) {
+    match &mut n.kind {
+        crate::render::node::Kind::Map(entries) => {
+            let mut seen = std::collections::HashSet::new();
+            entries.retain(|(k, _)| seen.insert(k.as_str().map(str::to_string)));
+            for (_, v) in entries.iter_mut() {
+                first_key_wins(v);
+            }
+        }
+        crate::render::node::Kind::Seq(items) => items.iter_mut().for_each(first_key_wins),
+        _ => {}
+    }
 }
 
 fn reprov(n: &mut RNode, prov: &Option<Prov>) {
