@@ -29,6 +29,13 @@
 //!
 //! Provenance: every node the patch adds or changes carries the patch's `prov`; nodes kept
 //! from the target keep theirs.
+//!
+//! Left to the caller, as kustomize's `ApplySmPatch` does them around the merge (the corpus
+//! harness at the end of this file does exactly this): give each target its own copy of the
+//! patch with the target's `apiVersion` (the patch's `kind` stays); afterwards put back the
+//! target's `kind` and `metadata.name` unless `allowKindChange`/`allowNameChange`, and its
+//! `metadata.namespace` (removing it when it had none); drop the resource when the outcome is
+//! [`Outcome::Deleted`] or the result is an empty map.
 
 use std::collections::BTreeSet;
 
@@ -66,6 +73,33 @@ pub fn merge_resource(
     meta: &PatchMeta,
 ) -> Result<Outcome, String> {
     run(target, patch, None, Some(meta))
+}
+
+/// The keys of `patch` that are apimachinery strategic-merge directives kyaml does not know
+/// (`$retainKeys`, `$setElementOrder/<field>`, `$deleteFromPrimitiveList/<field>`): kustomize
+/// copies them into the output as ordinary fields. For a finding on the patch line.
+pub fn ignored_directives(patch: &RNode) -> Vec<&RNode> {
+    fn walk<'a>(n: &'a RNode, out: &mut Vec<&'a RNode>) {
+        match &n.kind {
+            Kind::Scalar(_) => {}
+            Kind::Seq(items) => items.iter().for_each(|i| walk(i, out)),
+            Kind::Map(entries) => {
+                for (k, v) in entries {
+                    if k.as_str().is_some_and(|k| {
+                        k == "$retainKeys"
+                            || k.starts_with("$setElementOrder/")
+                            || k.starts_with("$deleteFromPrimitiveList/")
+                    }) {
+                        out.push(k);
+                    }
+                    walk(v, out);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(patch, &mut out);
+    out
 }
 
 fn run(
@@ -1492,9 +1526,7 @@ pub(crate) mod tests {
                   - {name: v1, emptyDir: {}}
                   - {name: v2, configMap: {name: c}}
         ";
-        let got = smp(
-            target,
-            "
+        let patch = "
             apiVersion: apps/v1
             kind: Deployment
             metadata:
@@ -1526,10 +1558,21 @@ pub(crate) mod tests {
                     emptyDir: null
                     hostPath:
                       path: /x
-            ",
-        )
-        .unwrap()
-        .unwrap();
+        ";
+        let p = doc(&dedent(patch), "p.yaml");
+        let ignored: Vec<&str> = ignored_directives(&p)
+            .iter()
+            .filter_map(|k| k.as_str())
+            .collect();
+        assert_eq!(
+            ignored,
+            [
+                "$retainKeys",
+                "$setElementOrder/containers",
+                "$deleteFromPrimitiveList/args"
+            ]
+        );
+        let got = smp(target, patch).unwrap().unwrap();
         // As `kubectl kustomize` prints it: the apimachinery-only directives stay as fields,
         // `$patch: replace` on an element the target has changes nothing.
         assert_json(
