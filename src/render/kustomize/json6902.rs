@@ -482,3 +482,216 @@ fn json_eq(a: &serde_json::Value, b: &serde_json::Value) -> bool {
         _ => a == b,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::render::kustomize::smp::tests::doc;
+
+    const DEP: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: d
+  annotations:
+    a/b: x
+spec:
+  replicas: 1
+  template:
+    spec:
+      containers:
+      - name: a
+        image: x
+        args: [p, q, r]
+";
+
+    fn run(ops: &str) -> Result<RNode, String> {
+        let mut t = doc(DEP, "target.yaml");
+        apply(&mut t, &doc(ops, "ops.yaml"))?;
+        Ok(t)
+    }
+
+    fn at(n: &RNode, pointer_: &str) -> serde_json::Value {
+        get(n, &pointer(pointer_).unwrap()).unwrap().to_json()
+    }
+
+    #[test]
+    fn basic_ops() {
+        let got = run(r#"
+- op: replace
+  path: /spec/template/spec/containers/0/image
+  value: nginx:1.25
+- op: add
+  path: /spec/template/spec/containers/0/args/1
+  value: inserted
+- op: add
+  path: /spec/template/spec/containers/0/args/-
+  value: last
+- op: remove
+  path: /spec/template/spec/containers/0/args/0
+- op: copy
+  from: /spec/replicas
+  path: /spec/minReadySeconds
+- op: move
+  from: /metadata/annotations/a~1b
+  path: /metadata/annotations/moved
+- op: test
+  path: /spec/replicas
+  value: 1
+"#)
+        .unwrap();
+        assert_eq!(
+            at(&got, "/spec/template/spec/containers/0"),
+            json!({"name": "a", "image": "nginx:1.25", "args": ["inserted", "q", "r", "last"]})
+        );
+        assert_eq!(at(&got, "/spec/minReadySeconds"), json!(1));
+        assert_eq!(at(&got, "/metadata/annotations"), json!({"moved": "x"}));
+    }
+
+    #[test]
+    fn values_are_read_as_sigs_yaml_reads_them() {
+        let got = run(r#"
+- {op: add, path: /spec/a, value: yes}
+- {op: add, path: /spec/b, value: 0755}
+- {op: add, path: /spec/c, value: "0755"}
+- {op: add, path: /spec/d, value: 1_000}
+- {op: add, path: /spec/e, value: 2001-12-14}
+- {op: add, path: /spec/f, value: {on: 1, x: [n, ~]}}
+- {op: add, path: /spec/g, value: 12345678901234567890}
+- {op: add, path: /spec/h}
+"#)
+        .unwrap();
+        assert_eq!(
+            got.get("spec").unwrap().to_json(),
+            json!({
+                "replicas": 1,
+                "template": {"spec": {"containers": [{"name": "a", "image": "x", "args": ["p", "q", "r"]}]}},
+                "a": true, "b": 493, "c": "0755", "d": 1000, "e": "2001-12-14",
+                "f": {"true": 1, "x": [false, null]},
+                "g": 12345678901234567000u64,
+                "h": null
+            })
+        );
+    }
+
+    #[test]
+    fn evanphx_quirks() {
+        // Negative indices, `01`, replace adding a missing key, copy of a missing key, test of
+        // a missing key against null: all as `kubectl kustomize` does them.
+        let got = run(r#"
+- {op: replace, path: /spec/template/spec/containers/0/args/-1, value: z}
+- {op: add, path: /spec/template/spec/containers/0/args/01, value: o}
+- {op: add, path: /spec/template/spec/containers/0/args/-1, value: end}
+- {op: replace, path: /spec/paused, value: true}
+- {op: copy, from: /spec/nope, path: /spec/copied}
+- {op: test, path: /spec/nope, value: null}
+"#)
+        .unwrap();
+        assert_eq!(
+            at(&got, "/spec/template/spec/containers/0/args"),
+            json!(["p", "o", "q", "z", "end"])
+        );
+        assert_eq!(at(&got, "/spec/paused"), json!(true));
+        assert_eq!(at(&got, "/spec/copied"), json!(null));
+    }
+
+    #[test]
+    fn errors_name_the_op() {
+        let cases = [
+            (
+                "- {op: remove, path: /spec/nope}",
+                "op 0 (remove \"/spec/nope\")",
+            ),
+            (
+                "- {op: add, path: /spec/x, value: 1}\n- {op: add, path: /nope/x, value: 1}",
+                "op 1 (add \"/nope/x\")",
+            ),
+            (
+                "- {op: replace, path: /spec/template/spec/containers/3, value: 1}",
+                "out of range",
+            ),
+            (
+                "- {op: test, path: /spec/replicas, value: 2}",
+                "test failed",
+            ),
+            (
+                "- {op: frobnicate, path: /spec}",
+                "unknown op \"frobnicate\"",
+            ),
+            ("- {path: /spec}", "missing `op`"),
+            ("- {op: add, path: spec, value: 1}", "must start with `/`"),
+            ("- {op: add, path: '', value: {}}", "document root"),
+            (
+                "- {op: move, from: /spec, path: /spec/template/x}",
+                "into itself",
+            ),
+            (
+                "- {op: replace, path: '', value: [1]}",
+                "other than an object",
+            ),
+            ("{op: add}", "list of operations"),
+        ];
+        for (ops, want) in cases {
+            let err = run(ops).unwrap_err();
+            assert!(err.contains(want), "{ops}: {err}");
+        }
+        let mut t = doc("a: .inf\n", "t.yaml");
+        let err = apply(&mut t, &doc("[]", "o.yaml")).unwrap_err();
+        assert!(err.contains("/a"), "{err}");
+    }
+
+    #[test]
+    fn provenance() {
+        let got = run("- op: add\n  path: /spec/template/spec/containers/0/env\n  value:\n  - {name: A, value: '1'}\n").unwrap();
+        let env = get(
+            &got,
+            &pointer("/spec/template/spec/containers/0/env").unwrap(),
+        )
+        .unwrap();
+        let file = |n: &RNode| n.prov.as_ref().unwrap().file.to_string();
+        assert_eq!(file(env), "ops.yaml");
+        assert_eq!(file(&env.items()[0]), "ops.yaml");
+        assert_eq!(
+            env.items()[0]
+                .get("value")
+                .unwrap()
+                .prov
+                .as_ref()
+                .unwrap()
+                .span
+                .start
+                .line,
+            4
+        );
+        let key = &got
+            .path(&["spec", "template", "spec", "containers"])
+            .unwrap()
+            .items()[0]
+            .entries()
+            .last()
+            .unwrap()
+            .0;
+        assert_eq!(key.as_str(), Some("env"));
+        assert_eq!(file(key), "ops.yaml");
+        assert_eq!(
+            file(got.path(&["spec", "replicas"]).unwrap()),
+            "target.yaml"
+        );
+    }
+
+    #[test]
+    fn go_float_text() {
+        assert_eq!(float_text(1.0).unwrap(), "1");
+        assert_eq!(float_text(1.5).unwrap(), "1.5");
+        assert_eq!(float_text(-0.25).unwrap(), "-0.25");
+        assert_eq!(float_text(1e-7).unwrap(), "1e-7");
+        assert_eq!(float_text(0.000001).unwrap(), "0.000001");
+        assert_eq!(float_text(1e21).unwrap(), "1e+21");
+        assert_eq!(
+            float_text(1.2345678901234567e19).unwrap(),
+            "12345678901234567000"
+        );
+        assert!(float_text(f64::NAN).is_none());
+    }
+}
