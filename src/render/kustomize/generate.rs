@@ -75,7 +75,8 @@ pub fn run_args(
     };
     let mut generated =
         generators::generate(&args, global, &read).map_err(|e| Error::at(e, prov.clone()))?;
-    generated.node.prov = prov.clone();
+    // Everything a generator writes points at its entry.
+    fill_prov(&mut generated.node, &prov);
     match generated.behavior {
         Behavior::Create => {
             let mut r = Resource::new(generated.node, prov);
@@ -105,7 +106,15 @@ pub fn run_args(
                     prov,
                 ));
             };
+            // The object keeps the origin of the generator that created it; the values this
+            // one merges in point at this entry.
+            let created_at = existing.node.prov.clone();
+            let before = existing.node.clone();
             generators::merge(&mut existing.node, &generated).map_err(|e| Error::at(e, prov))?;
+            carry_prov(&mut existing.node, &generated.node, &before);
+            if generated.behavior == Behavior::Merge {
+                existing.node.prov = created_at;
+            }
             // A hash only when both the base and the overlay want one.
             existing.needs_hash = generators::merged_needs_hash(existing.needs_hash, &generated);
             // A replaced object comes from the generator that replaced it.
@@ -113,6 +122,46 @@ pub fn run_args(
                 existing.source = source;
             }
             Ok(())
+        }
+    }
+}
+
+fn fill_prov(n: &mut RNode, prov: &Option<crate::render::node::Prov>) {
+    if n.prov.is_none() {
+        n.prov = prov.clone();
+    }
+    match &mut n.kind {
+        crate::render::node::Kind::Map(entries) => {
+            for (k, v) in entries {
+                fill_prov(k, prov);
+                fill_prov(v, prov);
+            }
+        }
+        crate::render::node::Kind::Seq(items) => items.iter_mut().for_each(|i| fill_prov(i, prov)),
+        _ => {}
+    }
+}
+
+/// After a merge rebuilt `after`: each value points where it came from — the new generator's
+/// entry when it supplied that key, else wherever the old object had it.
+fn carry_prov(after: &mut RNode, new: &RNode, old: &RNode) {
+    if let crate::render::node::Kind::Map(entries) = &mut after.kind {
+        for (k, v) in entries.iter_mut() {
+            let key = k.as_str().unwrap_or_default();
+            match (new.get(key), old.get(key)) {
+                (Some(n), o) if v.is_map() => {
+                    carry_prov(v, n, o.unwrap_or(n));
+                    v.prov = n.prov.clone();
+                }
+                (Some(n), _) => v.prov = n.prov.clone(),
+                (None, Some(o)) => {
+                    if v.is_map() {
+                        carry_prov(v, o, o);
+                    }
+                    v.prov = o.prov.clone();
+                }
+                (None, None) => {}
+            }
         }
     }
 }
