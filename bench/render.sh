@@ -13,11 +13,13 @@
 #   kubectl total / gitgate render total
 #   kubectl total / gitgate check wall      (target >= 50)
 #
-# Default size: --apps 70 = 210 overlays (+ 70 bases + 1 component).  On an idle
-# 2-core machine (a) takes ~0.15-0.25 s per overlay, i.e. about 30-50 s, and
-# dominates the run; (b) and (c) take a few seconds.  `kubectl` is often a
-# dispatcher script (gcloud SDK) that adds its own start-up to every call: that is
-# what a user running `kubectl kustomize` pays, so it is measured as installed.
+# Default size: --apps 70 = 210 overlays (+ 70 bases + 1 component, 281
+# kustomization dirs).  (a) dominates the run: kubectl took 0.24-0.32 s per overlay
+# on the 2-core dev machine (load avg 2-3 from other builds), i.e. 50-68 s; (b) and
+# (c) take a few seconds, so the whole run is about 1-1.5 min (less on an idle
+# machine).  `kubectl` is often a dispatcher script (gcloud SDK) that adds its own
+# start-up to every call: that is what a user running `kubectl kustomize` pays, so
+# it is measured as installed.
 #
 # Requirements: bash >= 5 (EPOCHREALTIME), python3 (stdlib only), GNU /usr/bin/time,
 # cargo, kubectl (or KUBECTL=/path/to/kubectl).
@@ -98,6 +100,7 @@ if ((BUILD)) && [[ -z ${GITGATE_BIN:-} ]]; then
     (cd "$ROOT" && CARGO_TARGET_DIR=$TARGET_DIR cargo build --release)
 fi
 [[ -x $BIN ]] || { echo "error: gitgate binary not found at $BIN" >&2; exit 1; }
+"$BIN" render --help >/dev/null 2>&1 || { echo "error: $BIN has no 'render' subcommand (too old?)" >&2; exit 1; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gitgate-render-bench.XXXXXX")
 cleanup() {
@@ -218,6 +221,9 @@ try:
     summary = report["summary"]
     overlays = summary.get("overlays")
     objects = summary.get("rendered_objects")
+    missing = [k for k in ("overlays", "rendered_objects") if k not in summary]
+    if missing:
+        print(f"warning: check's JSON summary lacks {', '.join(missing)}", file=sys.stderr)
     build_errors = sum(1 for f in report.get("findings", []) if f.get("rule") == "KUST001")
     version = report.get("version")
 except Exception as e:  # noqa: BLE001

@@ -581,7 +581,9 @@ pub fn load_resources(file: &Path, shown: &Arc<str>) -> Result<Vec<Resource>, St
         if n.is_null() {
             continue;
         }
-        let mut n = super::normalize::normalize(&n).map_err(|e| format!("{shown}: {e}"))?;
+        // Kept as written (kyaml keeps styles until output: a patch over a quoted value stays
+        // quoted); the JSON round trip happens when printing.
+        let mut n = n;
         stringify_metadata_maps(&mut n);
         if n.is_null() {
             continue;

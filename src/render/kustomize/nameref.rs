@@ -1,17 +1,28 @@
 //! After names change (prefixes, suffixes, hashes), every field that names another object is
 //! updated to the new name: `configMapRef.name`, `roleRef.name`, `serviceAccountName`, …
-//! (the `nameReference` field specs).
+//! (the `nameReference` field specs). The choice among same-named objects follows kustomize's
+//! sieve: previous names, then same namespace as the referrer, then matching name prefixes and
+//! suffixes.
 
 use super::fieldspec::{visit_path, TransformerConfig};
 use super::resource::{is_cluster_scoped, ResId, Resource};
 use super::Error;
 use crate::render::node::{Kind, RNode};
 
-/// A renamed object: every id it has had, and its current id.
+/// A possible target of a reference: every id it has had, its current id, its affixes.
 struct Referral {
     ids: Vec<ResId>,
     current: ResId,
-    affixes: (Vec<String>, Vec<String>),
+    prefixes: Vec<String>,
+    suffixes: Vec<String>,
+}
+
+/// The object holding the reference.
+struct Referrer {
+    cluster_scoped: bool,
+    namespace: String,
+    prefixes: Vec<String>,
+    suffixes: Vec<String>,
 }
 
 pub fn fix_back_references(
@@ -23,32 +34,27 @@ pub fn fix_back_references(
         .map(|r| Referral {
             ids: r.all_ids(),
             current: r.id(),
-            affixes: (r.prefixes.clone(), r.suffixes.clone()),
+            prefixes: r.prefixes.clone(),
+            suffixes: r.suffixes.clone(),
         })
         .collect();
     for backref in &config.name_reference {
         let candidates: Vec<&Referral> = referrals
             .iter()
-            .filter(|r| r.current.gvk.selected_by(&backref.gvk))
+            .filter(|r| r.ids.iter().any(|id| id.gvk.selected_by(&backref.gvk)))
             .collect();
         if candidates.is_empty() {
             continue;
         }
         for r in resources.iter_mut() {
-            let referrer = r.id();
-            // A cluster-scoped referrer (a ClusterRole's resourceNames) may name objects in any
-            // namespace.
-            let referrer_ns: Vec<String> = if is_cluster_scoped(&referrer.gvk) {
-                Vec::new()
-            } else {
-                r.all_ids().into_iter().map(|i| i.namespace).collect()
+            let id = r.id();
+            let referrer = Referrer {
+                cluster_scoped: is_cluster_scoped(&id.gvk),
+                namespace: id.effective_namespace().to_string(),
+                prefixes: r.prefixes.clone(),
+                suffixes: r.suffixes.clone(),
             };
-            let affixes = (r.prefixes.clone(), r.suffixes.clone());
-            for spec in backref
-                .referrers
-                .iter()
-                .filter(|s| s.applies_to(&referrer.gvk))
-            {
+            for spec in backref.referrers.iter().filter(|s| s.applies_to(&id.gvk)) {
                 // `roleRef.name` names a Role or a ClusterRole: its `kind` says which.
                 if spec.path.first().is_some_and(|p| p == "roleRef")
                     && r.node
@@ -58,7 +64,7 @@ pub fn fix_back_references(
                     continue;
                 }
                 visit_path(&mut r.node, &spec.path, None, &mut |n| {
-                    fix_node(n, &candidates, &backref.gvk.kind, &referrer_ns, &affixes)
+                    fix_node(n, &candidates, &backref.gvk.kind, &referrer)
                 })
                 .map_err(|e| Error::at(e, r.origin.clone()))?;
             }
@@ -67,20 +73,17 @@ pub fn fix_back_references(
     Ok(())
 }
 
-type Affixes = (Vec<String>, Vec<String>);
-
 fn fix_node(
     n: &mut RNode,
     candidates: &[&Referral],
     kind: &str,
-    referrer_ns: &[String],
-    affixes: &Affixes,
+    referrer: &Referrer,
 ) -> Result<(), String> {
     match &mut n.kind {
-        Kind::Scalar(_) => fix_name(n, candidates, referrer_ns, None, affixes).map(|_| ()),
+        Kind::Scalar(_) => fix_name(n, candidates, referrer, None).map(|_| ()),
         Kind::Seq(items) => {
             for item in items {
-                fix_node(item, candidates, kind, referrer_ns, affixes)?;
+                fix_node(item, candidates, kind, referrer)?;
             }
             Ok(())
         }
@@ -111,7 +114,7 @@ fn fix_node(
                 }
             }
             // The referral's namespace moves with it (a subject, a webhook's service).
-            if let Some(new_ns) = fix_name(name, candidates, referrer_ns, ns.as_deref(), affixes)? {
+            if let Some(new_ns) = fix_name(name, candidates, referrer, ns.as_deref())? {
                 if !new_ns.is_empty() {
                     let prov = n.get("namespace").and_then(|x| x.prov.clone());
                     n.set("namespace", RNode::string(new_ns).with_prov(prov));
@@ -122,82 +125,84 @@ fn fix_node(
     }
 }
 
-/// Renames one reference when exactly one object answers to the old name; returns the
-/// referral's current namespace when one was found.
+/// Whether `tail` is the end of `list` (the outermost affixes agree).
+fn ends_with(list: &[String], tail: &[String]) -> bool {
+    tail.len() <= list.len() && list[list.len() - tail.len()..] == *tail
+}
+
+/// Renames one reference to the object it names; returns that object's current namespace.
 fn fix_name(
     n: &mut RNode,
     candidates: &[&Referral],
-    referrer_ns: &[String],
+    referrer: &Referrer,
     explicit_ns: Option<&str>,
-    affixes: &Affixes,
 ) -> Result<Option<String>, String> {
     let Some(old) = n.as_str().map(str::to_string) else {
         return Ok(None);
     };
-    let ns_ok = |id: &ResId| {
-        if is_cluster_scoped(&id.gvk) {
-            return true;
-        }
-        match explicit_ns {
-            Some(ns) => id.effective_namespace() == ns || id.namespace == ns,
-            None if referrer_ns.is_empty() => true,
-            None => referrer_ns.iter().any(|rn| rn == &id.namespace),
-        }
-    };
-    let matches: Vec<&&Referral> = candidates
+    // Objects that have had this name (in the namespace a subject names, if it names one).
+    let mut list: Vec<&Referral> = candidates
         .iter()
-        .filter(|c| c.ids.iter().any(|id| id.name == old && ns_ok(id)))
+        .copied()
+        .filter(|c| {
+            c.ids.iter().any(|id| {
+                id.name == old
+                    && explicit_ns.is_none_or(|ns| {
+                        is_cluster_scoped(&id.gvk)
+                            || id.namespace == ns
+                            || id.effective_namespace() == ns
+                    })
+            })
+        })
         .collect();
-    let chosen: Vec<&&Referral> = if matches.len() > 1 {
-        let mut names: Vec<&str> = matches.iter().map(|c| c.current.name.as_str()).collect();
-        names.dedup();
-        let same_affixes: Vec<&&Referral> = matches
+    // In the referrer's namespace (cluster-scoped objects and service accounts can be named
+    // from anywhere; a cluster-scoped referrer can name anything).
+    if !referrer.cluster_scoped && explicit_ns.is_none() {
+        list.retain(|c| {
+            is_cluster_scoped(&c.current.gvk)
+                || c.current.gvk.kind == "ServiceAccount"
+                || c.current.effective_namespace() == referrer.namespace
+        });
+    }
+    // Among several, prefer objects that got exactly the referrer's prefixes and suffixes,
+    // then those whose prefixes and suffixes end the referrer's (an object generated a level
+    // above a suffixed one). This reproduces kustomize on its own test cases; its code compares
+    // with SameEndingSubSlice.
+    if list.len() > 1 {
+        let exact: Vec<&Referral> = list
             .iter()
             .copied()
-            .filter(|c| &c.affixes == affixes)
+            .filter(|c| c.prefixes == referrer.prefixes && c.suffixes == referrer.suffixes)
             .collect();
-        if names.len() == 1 {
-            matches[..1].to_vec()
-        } else if same_affixes.len() == 1 {
-            same_affixes
-        } else if same_affixes.len() > 1 {
-            return Err(format!(
-                "found multiple possible referrals for name `{old}`: {}",
-                same_affixes
-                    .iter()
-                    .map(|c| c.current.display())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
+        if exact.len() == 1 {
+            list = exact;
         } else {
-            let current_ns = referrer_ns.last().cloned().unwrap_or_default();
-            let same_ns: Vec<&&Referral> = matches
-                .iter()
-                .copied()
-                .filter(|c| c.current.namespace == current_ns)
-                .collect();
-            if same_ns.len() == 1 {
-                same_ns
+            list.retain(|c| {
+                ends_with(&referrer.prefixes, &c.prefixes)
+                    && ends_with(&referrer.suffixes, &c.suffixes)
+            });
+        }
+    }
+    let chosen = match list.as_slice() {
+        [] => return Ok(None),
+        [one] => *one,
+        many => {
+            if many.iter().all(|c| c.current.name == many[0].current.name) {
+                many[0]
             } else {
                 return Err(format!(
                     "found multiple possible referrals for name `{old}`: {}",
-                    matches
-                        .iter()
+                    many.iter()
                         .map(|c| c.current.display())
                         .collect::<Vec<_>>()
                         .join(", ")
                 ));
             }
         }
-    } else {
-        matches
     };
-    let Some(c) = chosen.first() else {
-        return Ok(None);
-    };
-    if c.current.name != old {
+    if chosen.current.name != old {
         let prov = n.prov.clone();
-        *n = RNode::string(c.current.name.clone()).with_prov(prov);
+        *n = RNode::string(chosen.current.name.clone()).with_prov(prov);
     }
-    Ok(Some(c.current.namespace.clone()))
+    Ok(Some(chosen.current.namespace.clone()))
 }

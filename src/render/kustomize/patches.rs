@@ -6,7 +6,6 @@ use regex::Regex;
 use super::build::{Accumulator, Builder};
 use super::fieldspec::Gvk;
 use super::kustomization::Kustomization;
-use super::normalize::normalize;
 use super::patch_meta::PatchMeta;
 use super::resource::{ResId, Resource};
 use super::{json6902, parse_docs, smp, Error};
@@ -136,7 +135,7 @@ pub fn run_strategic_merge(
 /// Strategic-merge patches that name their target by their own kind and name.
 pub fn smp_by_id(acc: &mut Accumulator, docs: Vec<RNode>, prov: Option<Prov>) -> Result<(), Error> {
     for patch in docs {
-        let patch = normalize(&patch).map_err(|e| Error::at(e, prov.clone()))?;
+        let patch = patch.clone();
         let id = ResId::of(&patch);
         let matches: Vec<usize> = acc
             .resources
@@ -338,7 +337,7 @@ pub fn patch_entry(
             return Ok(());
         }
         for patch in docs {
-            let patch = normalize(&patch).map_err(|e| Error::at(e, prov.clone()))?;
+            let patch = patch.clone();
             let targets: Vec<usize> = match &selector {
                 Some(sel) => {
                     let mut v = Vec::new();
