@@ -25,9 +25,9 @@ pub struct Rendered {
 }
 
 /// Renders every kustomization directory in the repository (in parallel, on the caller's
-/// rayon pool). A directory that other kustomizations use as a base or component is rendered
-/// too, but its own build errors are not reported: they surface, with the chain that led to
-/// them, through the kustomizations that use it.
+/// rayon pool). A build error is reported once, at the line that causes it, with the other
+/// kustomizations it breaks as notes. Directories used only as components are rendered through
+/// the kustomizations that include them (a component rarely builds on its own).
 pub fn render_repo(
     root: &Path,
     files: &[SourceFile],
@@ -42,7 +42,7 @@ pub fn render_repo(
             (dir, abs)
         })
         .collect();
-    let used = referenced_dirs(root, files);
+    let used = referenced_components(root, files);
     let opts = Options {
         load_restrictor: restrictor,
         reorder: Reorder::Legacy,
@@ -101,19 +101,40 @@ pub fn render_repo(
         })
         .collect();
     let mut rendered = Vec::new();
-    let mut findings: Vec<Finding> = Vec::new();
-    let mut seen = HashSet::new();
+    let mut all: Vec<Finding> = Vec::new();
     for (r, fs) in results {
         rendered.extend(r);
-        for f in fs {
-            let key = (
-                f.rule,
-                f.message.clone(),
-                f.location.path.clone(),
-                f.location.span,
-            );
-            if seen.insert(key) {
-                findings.push(f);
+        all.extend(fs);
+    }
+    // One finding per rule and causing line: the shortest message (the kustomization's own,
+    // without the chain of overlays that led there); the others become notes.
+    all.sort_by(|a, b| {
+        (
+            a.rule,
+            &a.location.path,
+            a.location.span,
+            a.message.len(),
+            &a.message,
+        )
+            .cmp(&(
+                b.rule,
+                &b.location.path,
+                b.location.span,
+                b.message.len(),
+                &b.message,
+            ))
+    });
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut seen: HashSet<(&'static str, String, Option<crate::span::Span>)> = HashSet::new();
+    for f in all {
+        let key = (f.rule, f.location.path.clone(), f.location.span);
+        if seen.insert(key) {
+            findings.push(f);
+        } else if let Some(first) = findings.last_mut() {
+            for n in f.notes {
+                if !first.notes.contains(&n) {
+                    first.notes.push(n);
+                }
             }
         }
     }
@@ -143,17 +164,18 @@ fn skipped_finding(kind: Skipped, e: &kustomize::Error, kfile: &str) -> Finding 
     Finding::new(rule, path, span, e.message.clone()).identity(e.message.clone())
 }
 
-/// Canonical directories that some kustomization lists under resources, bases or components.
-fn referenced_dirs(root: &Path, files: &[SourceFile]) -> HashSet<PathBuf> {
+/// Canonical directories that another kustomization lists under `components`.
+fn referenced_components(root: &Path, files: &[SourceFile]) -> HashSet<PathBuf> {
     let mut used = HashSet::new();
     for f in files.iter().filter(|f| f.kind == FileKind::Kustomization) {
         let dir = root.join(f.path.rsplit_once('/').map_or("", |(d, _)| d));
+        let own = std::fs::canonicalize(&dir).ok();
         for doc in &f.docs {
-            let Some(v) = &doc.value else { continue };
-            let Some(obj) = v.as_object() else { continue };
+            let Some(obj) = doc.value.as_ref().and_then(|v| v.as_object()) else {
+                continue;
+            };
             for (key, list) in obj {
-                let k = key.to_ascii_lowercase();
-                if !matches!(k.as_str(), "resources" | "bases" | "components") {
+                if !key.eq_ignore_ascii_case("components") {
                     continue;
                 }
                 for entry in list
@@ -163,7 +185,7 @@ fn referenced_dirs(root: &Path, files: &[SourceFile]) -> HashSet<PathBuf> {
                     .filter_map(|e| e.as_str())
                 {
                     if let Ok(c) = std::fs::canonicalize(dir.join(entry)) {
-                        if c.is_dir() {
+                        if c.is_dir() && Some(&c) != own.as_ref() {
                             used.insert(c);
                         }
                     }

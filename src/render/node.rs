@@ -307,17 +307,31 @@ fn parse_v3_int(s: &str) -> Option<serde_json::Value> {
 /// the repo-relative path every node's provenance names.
 pub fn from_tree(root: &tree::Node, file: &Arc<str>) -> Result<RNode, String> {
     let anchors = tree::collect_anchors(root);
-    convert(root, &anchors, file, 0)
+    let mut budget = MAX_ALIAS_NODES;
+    convert(root, &anchors, file, 0, &mut budget, false)
 }
+
+/// Nodes alias expansion may produce in one document (as the load stage allows).
+const MAX_ALIAS_NODES: usize = 100_000;
 
 fn convert(
     n: &tree::Node,
     anchors: &Anchors<'_>,
     file: &Arc<str>,
     depth: usize,
+    budget: &mut usize,
+    in_alias: bool,
 ) -> Result<RNode, String> {
     if depth > 512 {
         return Err("nesting (through aliases) deeper than 512 levels".into());
+    }
+    if in_alias {
+        if *budget == 0 {
+            return Err(format!(
+                "aliases expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?)"
+            ));
+        }
+        *budget -= 1;
     }
     let prov = Some(Prov {
         file: file.clone(),
@@ -342,12 +356,12 @@ fn convert(
             let target = anchors
                 .get(id)
                 .ok_or_else(|| "alias to an unknown anchor".to_string())?;
-            return convert(target, anchors, file, depth + 1);
+            return convert(target, anchors, file, depth + 1, budget, true);
         }
         NodeKind::Seq(items) => {
             let mut out = Vec::with_capacity(items.len());
             for i in items {
-                out.push(convert(i, anchors, file, depth + 1)?);
+                out.push(convert(i, anchors, file, depth + 1, budget, in_alias)?);
             }
             Kind::Seq(out)
         }
@@ -356,7 +370,7 @@ fn convert(
             let mut merged: Vec<(RNode, RNode)> = Vec::new();
             for e in entries {
                 if is_merge_key(&e.key) {
-                    let v = convert(&e.value, anchors, file, depth + 1)?;
+                    let v = convert(&e.value, anchors, file, depth + 1, budget, in_alias)?;
                     let sources = match v.kind {
                         Kind::Seq(items) => items,
                         _ => vec![v],
@@ -368,8 +382,8 @@ fn convert(
                     }
                     continue;
                 }
-                let k = convert(&e.key, anchors, file, depth + 1)?;
-                let v = convert(&e.value, anchors, file, depth + 1)?;
+                let k = convert(&e.key, anchors, file, depth + 1, budget, in_alias)?;
+                let v = convert(&e.value, anchors, file, depth + 1, budget, in_alias)?;
                 out.push((k, v));
             }
             for (k, v) in merged {
