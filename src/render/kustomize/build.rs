@@ -45,6 +45,8 @@ pub struct Accumulator {
     pub vars: Vec<vars::Var>,
     /// A kustomization's `openapi:` schema, used for strategic merges from then on.
     pub patch_meta: Option<std::sync::Arc<super::patch_meta::PatchMeta>>,
+    /// Some kustomization chose the schema (a custom file, or a builtin version).
+    pub schema_chosen: bool,
 }
 
 pub struct Builder<'o> {
@@ -83,6 +85,7 @@ pub fn build(dir: &Path, opts: &Options) -> Result<(Vec<Resource>, Skips), Error
         config: TransformerConfig::builtin().clone(),
         vars: Vec::new(),
         patch_meta: None,
+        schema_chosen: false,
     };
     let k = b.accumulate_target(&dir, &mut acc, false)?;
     add_hashes(&mut acc.resources)?;
@@ -387,6 +390,7 @@ impl Builder<'_> {
             config: TransformerConfig::builtin().clone(),
             vars: Vec::new(),
             patch_meta: None,
+            schema_chosen: false,
         };
         self.accumulate_target(&dir, &mut sub, false).map_err(|e| {
             e.context(
@@ -403,6 +407,10 @@ impl Builder<'_> {
         let Some(o) = k.get("openapi") else {
             return Ok(());
         };
+        // The first schema met from the top kustomization down wins.
+        if acc.schema_chosen {
+            return Ok(());
+        }
         let prov = o.prov.clone().or_else(|| k.key_prov("openapi"));
         if o.get("path").is_some() && o.get("version").is_some() {
             return Err(Error::at(
@@ -413,7 +421,12 @@ impl Builder<'_> {
         let Some(path) = o.str_at(&["path"]) else {
             // kustomize v5.5 builds in the Kubernetes v1.21.2 schema only.
             return match o.str_at(&["version"]) {
-                None | Some("v1.21.2") => Ok(()),
+                None => Ok(()),
+                Some("v1.21.2") => {
+                    acc.patch_meta = None;
+                    acc.schema_chosen = true;
+                    Ok(())
+                }
                 Some(v) => Err(Error::at(
                     format!(
                         "the specified OpenAPI version `{v}` is not built in (only v1.21.2 is)"
@@ -431,6 +444,7 @@ impl Builder<'_> {
         let meta = super::patch_meta::PatchMeta::from_openapi(&doc)
             .map_err(|e| Error::at(format!("{path}: {e}"), prov))?;
         acc.patch_meta = Some(std::sync::Arc::new(meta));
+        acc.schema_chosen = true;
         Ok(())
     }
 
@@ -491,6 +505,7 @@ impl Builder<'_> {
                 config: acc.config.clone(),
                 vars: Vec::new(),
                 patch_meta: acc.patch_meta.clone(),
+                schema_chosen: acc.schema_chosen,
             };
             self.accumulate_target(&dir, &mut sub, false).map_err(|e| {
                 e.context(
@@ -504,8 +519,9 @@ impl Builder<'_> {
             // Configurations, vars and a custom schema from a base apply to the overlay too.
             acc.config.merge(&sub.config);
             // The overlay's own schema takes precedence over one from a base.
-            if acc.patch_meta.is_none() {
+            if !acc.schema_chosen && sub.schema_chosen {
                 acc.patch_meta = sub.patch_meta.clone();
+                acc.schema_chosen = true;
             }
             vars::merge(&mut acc.vars, sub.vars)?;
             return Ok(());
