@@ -24,6 +24,8 @@ pub struct CheckOptions {
     pub jobs: Option<usize>,
     /// How kustomizations may reach files outside their directory.
     pub load_restrictor: crate::render::kustomize::LoadRestrictor,
+    /// Render kustomizations (off: YAML checks only).
+    pub render: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -120,8 +122,11 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, WalkError> {
         files.push(file);
     }
     findings.extend(chart_notes(&walked.charts, &files));
-    let (rendered, render_findings) =
-        pool.install(|| crate::render::render_repo(&opts.root, &files, opts.load_restrictor));
+    let (rendered, render_findings) = if opts.render {
+        pool.install(|| crate::render::render_repo(&opts.root, &files, opts.load_restrictor))
+    } else {
+        (Vec::new(), Vec::new())
+    };
     internal_error |= render_findings
         .iter()
         .any(|f| f.rule == rules::internal::RULE.id);

@@ -66,6 +66,18 @@ fn example_repository_shows_its_planted_mistakes() {
         .unwrap();
     assert_eq!(mon["documents"], 3);
 
+    // --no-render: YAML checks only, no kustomization is built.
+    let r = run_cmd(gitgate().current_dir(repo_dir()).args([
+        "check",
+        "examples/",
+        "--format",
+        "json",
+        "--no-render",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["summary"]["overlays"], 0);
+    assert!(findings(&v).iter().all(|f| !f.0.starts_with("KUST")));
+
     // Text output, as a user sees it.
     let text = run(&["check", dir.to_str().unwrap()]);
     assert_eq!(text.code, 1);

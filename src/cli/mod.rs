@@ -118,6 +118,9 @@ pub struct CheckArgs {
     /// default) or none (as Flux and Argo CD build) [default: root-only, or the config's]
     #[arg(long, value_enum)]
     pub load_restrictor: Option<config::LoadRestrictorSetting>,
+    /// Do not render kustomizations (YAML checks only; faster on very large repositories).
+    #[arg(long)]
+    pub no_render: bool,
     /// Largest file to read, e.g. 16MiB [default: 16MiB]
     #[arg(long, value_parser = parse_size_arg)]
     pub max_file_size: Option<u64>,
@@ -335,6 +338,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
             .or(cfg.load_restrictor)
             .unwrap_or(config::LoadRestrictorSetting::RootOnly)
             .restrictor(),
+        render: !args.no_render,
     };
     let fail_on = args.fail_on.or(cfg.fail_on).unwrap_or(FailOn::Error);
     let outcome = pipeline::check(&opts).map_err(|e| e.to_string())?;

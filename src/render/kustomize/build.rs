@@ -47,6 +47,9 @@ pub struct Accumulator {
     pub patch_meta: Option<std::sync::Arc<super::patch_meta::PatchMeta>>,
     /// Some kustomization chose the schema (a custom file, or a builtin version).
     pub schema_chosen: bool,
+    /// While resources are being gathered: the identities already present (to refuse
+    /// duplicates without rescanning).
+    pub index: Option<std::collections::HashSet<ConflictKey>>,
 }
 
 pub struct Builder<'o> {
@@ -86,6 +89,7 @@ pub fn build(dir: &Path, opts: &Options) -> Result<(Vec<Resource>, Skips), Error
         vars: Vec::new(),
         patch_meta: None,
         schema_chosen: false,
+        index: None,
     };
     let k = b.accumulate_target(&dir, &mut acc, false)?;
     add_hashes(&mut acc.resources)?;
@@ -207,9 +211,13 @@ impl Builder<'_> {
         }
         let mut entries = k.strings("resources").map_err(Error::msg)?;
         entries.extend(k.strings("bases").map_err(Error::msg)?);
-        for (entry, prov) in entries {
-            self.accumulate_resource(k, &entry, prov, acc)?;
-        }
+        acc.index = Some(acc.resources.iter().map(conflict_key).collect());
+        let gathered: Result<(), Error> = entries
+            .into_iter()
+            .try_for_each(|(entry, prov)| self.accumulate_resource(k, &entry, prov, acc));
+        // Transformers change identities from here on: the index would go stale.
+        acc.index = None;
+        gathered?;
         for (path, prov) in k.strings("configurations").map_err(Error::msg)? {
             let file = self.resolve_file(k, &path, prov.clone())?;
             let text = std::fs::read_to_string(&file)
@@ -391,6 +399,7 @@ impl Builder<'_> {
             vars: Vec::new(),
             patch_meta: None,
             schema_chosen: false,
+            index: None,
         };
         self.accumulate_target(&dir, &mut sub, false).map_err(|e| {
             e.context(
@@ -506,6 +515,7 @@ impl Builder<'_> {
                 vars: Vec::new(),
                 patch_meta: acc.patch_meta.clone(),
                 schema_chosen: acc.schema_chosen,
+                index: None,
             };
             self.accumulate_target(&dir, &mut sub, false).map_err(|e| {
                 e.context(
@@ -513,9 +523,7 @@ impl Builder<'_> {
                     prov.clone(),
                 )
             })?;
-            for r in sub.resources {
-                append(&mut acc.resources, r)?;
-            }
+            append_all(acc, sub.resources)?;
             // Configurations, vars and a custom schema from a base apply to the overlay too.
             acc.config.merge(&sub.config);
             // The overlay's own schema takes precedence over one from a base.
@@ -528,14 +536,46 @@ impl Builder<'_> {
         }
         let file = self.resolve_file(k, entry, prov.clone())?;
         let shown: Arc<str> = Arc::from(self.display(&file));
-        for r in load_resources(&file, &shown).map_err(|e| Error::at(e, prov.clone()))? {
-            append(&mut acc.resources, r)?;
-        }
+        let loaded = load_resources(&file, &shown).map_err(|e| Error::at(e, prov.clone()))?;
+        append_all(acc, loaded)?;
         Ok(())
     }
 }
 
 /// Adds a resource, refusing a second object with the same identity.
+pub type ConflictKey = (super::fieldspec::Gvk, String, String);
+
+/// The identity used to refuse duplicates: `namespace: default` and no namespace are the same.
+fn conflict_key(r: &Resource) -> ConflictKey {
+    let id = r.id();
+    let ns = id.effective_namespace().to_string();
+    (id.gvk, id.name, ns)
+}
+
+/// Adds many resources, refusing duplicates (indexed: a cluster kustomization may include
+/// hundreds of overlays).
+pub fn append_all(acc: &mut Accumulator, new: Vec<Resource>) -> Result<(), Error> {
+    let mut seen = match acc.index.take() {
+        Some(i) => i,
+        None => acc.resources.iter().map(conflict_key).collect(),
+    };
+    let resources = &mut acc.resources;
+    for r in new {
+        if !seen.insert(conflict_key(&r)) {
+            return Err(Error::at(
+                format!(
+                    "may not add resource with an already registered id: {}",
+                    r.id().display()
+                ),
+                r.origin.clone(),
+            ));
+        }
+        resources.push(r);
+    }
+    acc.index = Some(seen);
+    Ok(())
+}
+
 pub fn append(resources: &mut Vec<Resource>, r: Resource) -> Result<(), Error> {
     let id = r.id();
     // `namespace: default` and no namespace are the same place.

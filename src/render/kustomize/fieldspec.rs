@@ -193,6 +193,10 @@ impl TransformerConfig {
 
     /// Adds `other`'s specs (kustomize merges configurations, dropping exact duplicates).
     pub fn merge(&mut self, other: &TransformerConfig) {
+        // A base usually carries the configuration it inherited: nothing to add.
+        if self == other {
+            return;
+        }
         fn add(into: &mut Vec<FieldSpec>, from: &[FieldSpec]) {
             for f in from {
                 if !into.contains(f) {

@@ -4,6 +4,8 @@
 //! sieve: previous names, then same namespace as the referrer, then matching name prefixes and
 //! suffixes.
 
+use std::collections::HashMap;
+
 use super::fieldspec::{visit_path, TransformerConfig};
 use super::resource::{is_cluster_scoped, ResId, Resource};
 use super::Error;
@@ -21,6 +23,8 @@ struct Referral {
 struct Referrer {
     cluster_scoped: bool,
     namespace: String,
+    /// For a RoleBinding: the namespaces its subjects name (it may refer there).
+    subject_namespaces: Vec<String>,
     prefixes: Vec<String>,
     suffixes: Vec<String>,
 }
@@ -46,11 +50,32 @@ pub fn fix_back_references(
         if candidates.is_empty() {
             continue;
         }
+        // Indexed by every name each candidate has had.
+        let mut by_name: HashMap<&str, Vec<&Referral>> = HashMap::new();
+        for c in &candidates {
+            let mut names: Vec<&str> = c.ids.iter().map(|id| id.name.as_str()).collect();
+            names.dedup();
+            for n in names {
+                by_name.entry(n).or_default().push(c);
+            }
+        }
         for r in resources.iter_mut() {
             let id = r.id();
+            let subject_namespaces = if id.gvk.kind == "RoleBinding" {
+                r.node
+                    .get("subjects")
+                    .map(RNode::items)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|s| s.str_at(&["namespace"]).map(str::to_string))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let referrer = Referrer {
                 cluster_scoped: is_cluster_scoped(&id.gvk),
                 namespace: id.effective_namespace().to_string(),
+                subject_namespaces,
                 prefixes: r.prefixes.clone(),
                 suffixes: r.suffixes.clone(),
             };
@@ -64,7 +89,7 @@ pub fn fix_back_references(
                     continue;
                 }
                 visit_path(&mut r.node, &spec.path, None, &mut |n| {
-                    fix_node(n, &candidates, &backref.gvk.kind, &referrer)
+                    fix_node(n, &by_name, &backref.gvk.kind, &referrer)
                 })
                 .map_err(|e| Error::at(e, r.origin.clone()))?;
             }
@@ -73,9 +98,11 @@ pub fn fix_back_references(
     Ok(())
 }
 
+type ByName<'a> = HashMap<&'a str, Vec<&'a Referral>>;
+
 fn fix_node(
     n: &mut RNode,
-    candidates: &[&Referral],
+    candidates: &ByName<'_>,
     kind: &str,
     referrer: &Referrer,
 ) -> Result<(), String> {
@@ -104,10 +131,7 @@ fn fix_node(
             };
             if blank_ns {
                 let old = name.as_str().unwrap_or_default();
-                if candidates
-                    .iter()
-                    .any(|c| c.ids.iter().any(|id| id.name == old))
-                {
+                if candidates.contains_key(old) {
                     return Err(format!(
                         "Invalid Input: namespace is blank for resource `{old}`"
                     ));
@@ -133,15 +157,18 @@ fn ends_with(list: &[String], tail: &[String]) -> bool {
 /// Renames one reference to the object it names; returns that object's current namespace.
 fn fix_name(
     n: &mut RNode,
-    candidates: &[&Referral],
+    candidates: &ByName<'_>,
     referrer: &Referrer,
     explicit_ns: Option<&str>,
 ) -> Result<Option<String>, String> {
     let Some(old) = n.as_str().map(str::to_string) else {
         return Ok(None);
     };
+    let Some(named) = candidates.get(old.as_str()) else {
+        return Ok(None);
+    };
     // Objects that have had this name (in the namespace a subject names, if it names one).
-    let mut list: Vec<&Referral> = candidates
+    let mut list: Vec<&Referral> = named
         .iter()
         .copied()
         .filter(|c| {
@@ -155,6 +182,16 @@ fn fix_name(
             })
         })
         .collect();
+    // What the referrer can refer to at all: a cluster-scoped referrer anything; others what
+    // is cluster-scoped, in their namespace, or (a RoleBinding) in its subjects' namespaces.
+    if !referrer.cluster_scoped {
+        list.retain(|c| {
+            let ns = c.current.effective_namespace();
+            is_cluster_scoped(&c.current.gvk)
+                || ns == referrer.namespace
+                || referrer.subject_namespaces.iter().any(|s| s == ns)
+        });
+    }
     // In the referrer's namespace (cluster-scoped objects and service accounts can be named
     // from anywhere; a cluster-scoped referrer can name anything).
     if !referrer.cluster_scoped && explicit_ns.is_none() {
