@@ -66,14 +66,14 @@ pub fn resolve_plain(s: &str) -> Scalar {
     Scalar::Str
 }
 
-enum GoInt {
+pub enum GoInt {
     Signed(i64),
     Unsigned(u64),
 }
 
 /// `strconv.ParseInt(s, 0, 64)`, then `ParseUint`: sign, then `0x`/`0o`/`0b` prefixes or a
 /// leading `0` for octal.
-fn go_parse_int(s: &str) -> Option<GoInt> {
+pub fn go_parse_int(s: &str) -> Option<GoInt> {
     let (neg, body) = match s.as_bytes().first()? {
         b'-' => (true, &s[1..]),
         b'+' => (false, &s[1..]),
@@ -110,7 +110,7 @@ fn go_parse_int(s: &str) -> Option<GoInt> {
 }
 
 /// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
-fn is_yaml_style_float(s: &str) -> bool {
+pub fn is_yaml_style_float(s: &str) -> bool {
     let b = s.as_bytes();
     let mut i = 0;
     if i < b.len() && matches!(b[i], b'-' | b'+') {

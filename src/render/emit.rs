@@ -305,39 +305,7 @@ fn is_dot_float(s: &str) -> bool {
     exponent_tail(b, i)
 }
 
-/// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
-fn is_yaml_style_float(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-        i += 1;
-    }
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        let start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == start {
-            return false;
-        }
-    } else {
-        let start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == start {
-            return false;
-        }
-        if i < b.len() && b[i] == b'.' {
-            i += 1;
-            while i < b.len() && b[i].is_ascii_digit() {
-                i += 1;
-            }
-        }
-    }
-    exponent_tail(b, i)
-}
+use crate::load::resolve::is_yaml_style_float;
 
 /// `([eE][-+]?[0-9]+)?$` from position `i`.
 fn exponent_tail(b: &[u8], mut i: usize) -> bool {
@@ -689,7 +657,7 @@ fn is_digit(c: char) -> bool {
     }
 }
 
-fn key_less(a: &str, b: &str) -> bool {
+pub fn key_less(a: &str, b: &str) -> bool {
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
     let mut i = 0;
@@ -740,35 +708,32 @@ fn key_less(a: &str, b: &str) -> bool {
     ar.len() < br.len()
 }
 
-/// A merge sort on [`key_less`] (which is not guaranteed to be a total order, so no `sort_by`).
-fn sort_keys(entries: &mut Vec<(String, Value)>) {
-    if entries.len() < 2 {
+/// A stable merge sort on [`key_less`], which is not a total order for some keys (`x01`,
+/// `x0a`, `x1`), so `sort_by` (which may panic on such comparators) must not be used. The one
+/// key-ordering routine for every map gitgate prints or hashes.
+pub fn sort_by_key_less<T>(items: &mut Vec<T>, key: impl Fn(&T) -> &str + Copy) {
+    if items.len() < 2 {
         return;
     }
-    let mut v = std::mem::take(entries);
-    let right = v.split_off(v.len() / 2);
-    let mut left = v;
-    let mut right = right;
-    sort_keys(&mut left);
-    sort_keys(&mut right);
-    let mut out = Vec::with_capacity(left.len() + right.len());
+    let mut right = items.split_off(items.len() / 2);
+    sort_by_key_less(items, key);
+    sort_by_key_less(&mut right, key);
+    let left = std::mem::take(items);
     let mut l = left.into_iter().peekable();
     let mut r = right.into_iter().peekable();
-    loop {
-        match (l.peek(), r.peek()) {
-            (Some(a), Some(b)) => {
-                if key_less(&b.0, &a.0) {
-                    out.extend(r.next());
-                } else {
-                    out.extend(l.next());
-                }
-            }
-            (Some(_), None) => out.extend(l.by_ref()),
-            (None, Some(_)) => out.extend(r.by_ref()),
-            (None, None) => break,
+    while let (Some(x), Some(y)) = (l.peek(), r.peek()) {
+        if key_less(key(y), key(x)) {
+            items.extend(r.next());
+        } else {
+            items.extend(l.next());
         }
     }
-    *entries = out;
+    items.extend(l);
+    items.extend(r);
+}
+
+fn sort_keys(entries: &mut Vec<(String, Value)>) {
+    sort_by_key_less(entries, |(k, _)| k.as_str());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1724,89 +1724,10 @@ fn go_float(f: f64) -> String {
 // ---------------------------------------------------------------------------------------------
 // Key order.
 
-fn go_is_letter(c: char) -> bool {
-    c.is_alphabetic()
-}
-
-fn go_is_digit(c: char) -> bool {
-    c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric())
-}
-
-/// Whether map key `a` sorts before `b` in go-yaml v2's order (the order of every map in
-/// `kubectl kustomize` output, which goes through JSON and go-yaml v2): at the first
-/// difference, letters compare by code point, a non-letter sorts before a letter, and runs of
-/// digits compare as numbers.
-pub fn yaml_v2_key_less(a: &str, b: &str) -> bool {
-    let ar: Vec<char> = a.chars().collect();
-    let br: Vec<char> = b.chars().collect();
-    let mut i = 0;
-    while i < ar.len() && i < br.len() {
-        if ar[i] == br[i] {
-            i += 1;
-            continue;
-        }
-        let al = go_is_letter(ar[i]);
-        let bl = go_is_letter(br[i]);
-        if al && bl {
-            return ar[i] < br[i];
-        }
-        if al || bl {
-            return bl;
-        }
-        let (mut an, mut bn): (i64, i64) = (0, 0);
-        if ar[i] == '0' || br[i] == '0' {
-            let mut j = i;
-            while j > 0 && go_is_digit(ar[j - 1]) {
-                j -= 1;
-                if ar[j] != '0' {
-                    an = 1;
-                    bn = 1;
-                    break;
-                }
-            }
-        }
-        let mut ai = i;
-        while ai < ar.len() && go_is_digit(ar[ai]) {
-            an = an.wrapping_mul(10).wrapping_add(ar[ai] as i64 - '0' as i64);
-            ai += 1;
-        }
-        let mut bi = i;
-        while bi < br.len() && go_is_digit(br[bi]) {
-            bn = bn.wrapping_mul(10).wrapping_add(br[bi] as i64 - '0' as i64);
-            bi += 1;
-        }
-        if an != bn {
-            return an < bn;
-        }
-        if ai != bi {
-            return ai < bi;
-        }
-        return ar[i] < br[i];
-    }
-    ar.len() < br.len()
-}
-
-/// Stable merge sort by [`yaml_v2_key_less`] (the order need not be total, so no std sort).
-fn sort_by_key_less<T>(items: &mut Vec<T>, key: impl Fn(&T) -> &str + Copy) {
-    if items.len() < 2 {
-        return;
-    }
-    let mut right = items.split_off(items.len() / 2);
-    sort_by_key_less(items, key);
-    sort_by_key_less(&mut right, key);
-    let left = std::mem::take(items);
-    let mut l = left.into_iter().peekable();
-    let mut r = right.into_iter().peekable();
-    while let (Some(x), Some(y)) = (l.peek(), r.peek()) {
-        if yaml_v2_key_less(key(y), key(x)) {
-            items.extend(r.next());
-        } else {
-            items.extend(l.next());
-        }
-    }
-    items.extend(l);
-    items.extend(r);
-}
+/// Whether map key `a` sorts before `b` in go-yaml's order (the order of every map in
+/// `kubectl kustomize` output); the one implementation is the emitter's.
+pub use crate::render::emit::key_less as yaml_v2_key_less;
+use crate::render::emit::sort_by_key_less;
 
 fn sort_entries(entries: &mut Vec<(String, RNode)>) {
     sort_by_key_less(entries, |(k, _)| k.as_str());

@@ -33,8 +33,8 @@ pub fn normalize(n: &RNode) -> Result<RNode, String> {
                     None => out.push((key_node, value)),
                 }
             }
-            // go-yaml v3 marshals maps with their keys sorted in its own order.
-            out.sort_by(|a, b| v3_key_cmp(a.0.as_str().unwrap_or(""), b.0.as_str().unwrap_or("")));
+            // go-yaml marshals maps with their keys sorted in its own (not total) order.
+            crate::render::emit::sort_by_key_less(&mut out, |(k, _)| k.as_str().unwrap_or(""));
             Kind::Map(out)
         }
         Kind::Scalar(_) => {
@@ -51,74 +51,6 @@ pub fn normalize(n: &RNode) -> Result<RNode, String> {
         kind,
         prov: n.prov.clone(),
     })
-}
-
-/// go-yaml v3's map key order (`sorter.go`): rune by rune; letters after other characters
-/// (unless following a digit); runs of digits compared as numbers.
-pub fn v3_key_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    use std::cmp::Ordering;
-    let less = |a: &str, b: &str| -> bool {
-        let ar: Vec<char> = a.chars().collect();
-        let br: Vec<char> = b.chars().collect();
-        let mut digits = false;
-        let mut i = 0;
-        while i < ar.len() && i < br.len() {
-            if ar[i] == br[i] {
-                digits = ar[i].is_ascii_digit();
-                i += 1;
-                continue;
-            }
-            let al = ar[i].is_alphabetic();
-            let bl = br[i].is_alphabetic();
-            if al && bl {
-                return ar[i] < br[i];
-            }
-            if al || bl {
-                return if digits { al } else { bl };
-            }
-            let (mut an, mut bn): (i64, i64) = (0, 0);
-            if ar[i] == '0' || br[i] == '0' {
-                let mut j = i;
-                while j > 0 && ar[j - 1].is_ascii_digit() {
-                    j -= 1;
-                    if ar[j] != '0' {
-                        an = 1;
-                        bn = 1;
-                        break;
-                    }
-                }
-            }
-            let mut ai = i;
-            while ai < ar.len() && ar[ai].is_ascii_digit() {
-                an = an
-                    .saturating_mul(10)
-                    .saturating_add(ar[ai] as i64 - '0' as i64);
-                ai += 1;
-            }
-            let mut bi = i;
-            while bi < br.len() && br[bi].is_ascii_digit() {
-                bn = bn
-                    .saturating_mul(10)
-                    .saturating_add(br[bi] as i64 - '0' as i64);
-                bi += 1;
-            }
-            if an != bn {
-                return an < bn;
-            }
-            if ai != bi {
-                return ai < bi;
-            }
-            return ar[i] < br[i];
-        }
-        ar.len() < br.len()
-    };
-    if less(a, b) {
-        Ordering::Less
-    } else if less(b, a) {
-        Ordering::Greater
-    } else {
-        Ordering::Equal
-    }
 }
 
 fn scalar(n: &RNode) -> Result<Go, String> {
@@ -170,73 +102,13 @@ fn resolve_plain_v3(s: &str) -> Result<Go, String> {
 
 /// strconv.ParseInt(s, 0, 64) then ParseUint, as decimal text.
 fn go_parse_int(s: &str) -> Option<String> {
-    let (neg, body) = match s.as_bytes().first()? {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let (radix, digits) = if let Some(d) = body.strip_prefix("0x").or(body.strip_prefix("0X")) {
-        (16, d)
-    } else if let Some(d) = body.strip_prefix("0o").or(body.strip_prefix("0O")) {
-        (8, d)
-    } else if let Some(d) = body.strip_prefix("0b").or(body.strip_prefix("0B")) {
-        (2, d)
-    } else if body.len() > 1 && body.starts_with('0') {
-        (8, &body[1..])
-    } else {
-        (10, body)
-    };
-    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
-        return None;
-    }
-    let m = u128::from_str_radix(digits, radix).ok()?;
-    if neg {
-        (m <= i64::MAX as u128 + 1).then(|| ((-(m as i128)) as i64).to_string())
-    } else if m <= u64::MAX as u128 {
-        Some(m.to_string())
-    } else {
-        None
-    }
+    crate::load::resolve::go_parse_int(s).map(|v| match v {
+        crate::load::resolve::GoInt::Signed(i) => i.to_string(),
+        crate::load::resolve::GoInt::Unsigned(u) => u.to_string(),
+    })
 }
 
-fn is_yaml_style_float(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    let digits = |i: &mut usize| {
-        let st = *i;
-        while *i < b.len() && b[*i].is_ascii_digit() {
-            *i += 1;
-        }
-        *i - st
-    };
-    if i < b.len() && matches!(b[i], b'-' | b'+') {
-        i += 1;
-    }
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    } else {
-        if digits(&mut i) == 0 {
-            return false;
-        }
-        if i < b.len() && b[i] == b'.' {
-            i += 1;
-            digits(&mut i);
-        }
-    }
-    if i < b.len() && matches!(b[i], b'e' | b'E') {
-        i += 1;
-        if i < b.len() && matches!(b[i], b'-' | b'+') {
-            i += 1;
-        }
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    }
-    i == b.len()
-}
+use crate::load::resolve::is_yaml_style_float;
 
 /// A float after encoding/json and a second go-yaml decode: JSON text that reads as an
 /// integer becomes an integer; anything else stays a float printed with Go's `%g`.
@@ -448,7 +320,7 @@ mod tests {
             "Z",
             "_x",
         ];
-        keys.sort_by(|a, b| v3_key_cmp(a, b));
+        crate::render::emit::sort_by_key_less(&mut keys, |k| k);
         assert_eq!(
             keys,
             vec![
