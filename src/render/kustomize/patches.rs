@@ -286,6 +286,25 @@ fn parse_set(s: &str) -> Result<Vec<String>, String> {
     Ok(inner.split(',').map(|x| x.trim().to_string()).collect())
 }
 
+/// Applies JSON 6902 `ops` to every selected resource, remembering ids a patch changes.
+fn apply_json6902(
+    acc: &mut Accumulator,
+    sel: &Selector,
+    ops: &RNode,
+    prov: &Option<Prov>,
+) -> Result<(), Error> {
+    for r in acc.resources.iter_mut() {
+        if sel.matches(r).map_err(|e| Error::at(e, prov.clone()))? {
+            let before = r.id();
+            json6902::apply(&mut r.node, ops).map_err(|e| Error::at(e, prov.clone()))?;
+            if r.id() != before {
+                r.previous.push(before);
+            }
+        }
+    }
+    Ok(())
+}
+
 pub fn run_patches(b: &Builder<'_>, k: &Kustomization, acc: &mut Accumulator) -> Result<(), Error> {
     let Some(list) = k.get("patches") else {
         return Ok(());
@@ -324,16 +343,7 @@ pub fn patch_entry(
         if docs.len() == 1 && docs[0].is_seq() {
             let sel = selector
                 .ok_or_else(|| Error::at("a JSON 6902 patch needs a `target`", prov.clone()))?;
-            for r in acc.resources.iter_mut() {
-                if sel.matches(r).map_err(|e| Error::at(e, prov.clone()))? {
-                    let before = r.id();
-                    json6902::apply(&mut r.node, &docs[0])
-                        .map_err(|e| Error::at(e, prov.clone()))?;
-                    if r.id() != before {
-                        r.previous.push(before);
-                    }
-                }
-            }
+            apply_json6902(acc, &sel, &docs[0], &prov)?;
             return Ok(());
         }
         for patch in docs {
@@ -436,15 +446,7 @@ pub fn json6902_entry(
             .into_iter()
             .next()
             .unwrap_or_else(|| RNode::seq(vec![]));
-        for r in acc.resources.iter_mut() {
-            if sel.matches(r).map_err(|e| Error::at(e, prov.clone()))? {
-                let before = r.id();
-                json6902::apply(&mut r.node, &ops).map_err(|e| Error::at(e, prov.clone()))?;
-                if r.id() != before {
-                    r.previous.push(before);
-                }
-            }
-        }
+        apply_json6902(acc, &sel, &ops, &prov)?;
     }
     Ok(())
 }
