@@ -60,6 +60,10 @@ pub struct Builder<'o> {
     pub warnings: Skips,
     /// Record which transformers changed each object (buildMetadata: transformerAnnotations).
     pub track_transformations: bool,
+    /// Resources were loaded already: kustomize has then initialised its process-wide
+    /// Kubernetes schema, and a custom `openapi` schema met later adds to it instead of
+    /// replacing it.
+    resources_loaded: bool,
 }
 
 /// What a build left out without failing.
@@ -79,13 +83,14 @@ pub fn build(dir: &Path, opts: &Options) -> Result<(Vec<Resource>, Skips), Error
         stack: Vec::new(),
         warnings: Vec::new(),
         track_transformations: false,
+        resources_loaded: false,
     };
     let dir = canonical(dir)?;
     let top_metadata = build_metadata(&b.load_kustomization(&dir)?);
     b.track_transformations = top_metadata.iter().any(|m| m == "transformerAnnotations");
     let mut acc = Accumulator {
         resources: Vec::new(),
-        config: TransformerConfig::builtin().clone(),
+        config: TransformerConfig::default(),
         vars: Vec::new(),
         patch_meta: None,
         schema_chosen: false,
@@ -218,15 +223,24 @@ impl Builder<'_> {
         // Transformers change identities from here on: the index would go stale.
         acc.index = None;
         gathered?;
-        for (path, prov) in k.strings("configurations").map_err(Error::msg)? {
-            let file = self.resolve_file(k, &path, prov.clone())?;
+        let mut user = Vec::new();
+        let configurations = k.strings("configurations").map_err(Error::msg)?;
+        for (path, prov) in &configurations {
+            let file = self.resolve_file(k, path, prov.clone())?;
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| Error::at(format!("{path}: {e}"), prov.clone()))?;
-            let node = super::parse_single(&path, &text).map_err(|e| Error::at(e, prov.clone()))?;
-            let cfg = TransformerConfig::parse(&node)
-                .map_err(|e| Error::at(format!("{path}: {e}"), prov.clone()))?;
-            acc.config.merge(&cfg);
+            let node = super::parse_single(path, &text).map_err(|e| Error::at(e, prov.clone()))?;
+            user.push(
+                TransformerConfig::parse(&node)
+                    .map_err(|e| Error::at(format!("{path}: {e}"), prov.clone()))?,
+            );
         }
+        let config_prov = configurations.first().and_then(|(_, p)| p.clone());
+        let own = TransformerConfig::with_user(&user)
+            .map_err(|e| Error::at(format!("merging configurations: {e}"), config_prov.clone()))?;
+        acc.config
+            .merge(&own)
+            .map_err(|e| Error::at(format!("merging configurations: {e}"), config_prov))?;
         // Generators run before components, so components can change what they generate.
         generate::run(self, k, acc)?;
         super::plugins::run_generators(self, k, acc)?;
@@ -239,7 +253,9 @@ impl Builder<'_> {
                 .to_json();
             let cfg = super::crds::config_from_crds(&doc)
                 .map_err(|e| Error::at(format!("{path}: {e}"), prov.clone()))?;
-            acc.config.merge(&cfg);
+            acc.config
+                .merge(&cfg)
+                .map_err(|e| Error::at(format!("{path}: {e}"), prov.clone()))?;
         }
         for (path, prov) in k.strings("components").map_err(Error::msg)? {
             if is_remote(&path) {
@@ -395,7 +411,7 @@ impl Builder<'_> {
         let dir = std::fs::canonicalize(dir).map_err(|e| Error::at(e.to_string(), prov.clone()))?;
         let mut sub = Accumulator {
             resources: Vec::new(),
-            config: TransformerConfig::builtin().clone(),
+            config: TransformerConfig::default(),
             vars: Vec::new(),
             patch_meta: None,
             schema_chosen: false,
@@ -450,7 +466,10 @@ impl Builder<'_> {
         let doc = super::parse_single(path, &text)
             .map_err(|e| Error::at(e, prov.clone()))?
             .to_json();
-        let meta = super::patch_meta::PatchMeta::from_openapi(&doc)
+        let over = self
+            .resources_loaded
+            .then(super::patch_meta::PatchMeta::builtin);
+        let meta = super::patch_meta::PatchMeta::from_openapi(&doc, over)
             .map_err(|e| Error::at(format!("{path}: {e}"), prov))?;
         acc.patch_meta = Some(std::sync::Arc::new(meta));
         acc.schema_chosen = true;
@@ -511,7 +530,8 @@ impl Builder<'_> {
                 std::fs::canonicalize(&path).map_err(|e| Error::at(e.to_string(), prov.clone()))?;
             let mut sub = Accumulator {
                 resources: Vec::new(),
-                config: acc.config.clone(),
+                // A base starts from nothing, as kustomize's AccumulateTarget does.
+                config: TransformerConfig::default(),
                 vars: Vec::new(),
                 patch_meta: acc.patch_meta.clone(),
                 schema_chosen: acc.schema_chosen,
@@ -525,7 +545,9 @@ impl Builder<'_> {
             })?;
             append_all(acc, sub.resources)?;
             // Configurations, vars and a custom schema from a base apply to the overlay too.
-            acc.config.merge(&sub.config);
+            acc.config
+                .merge(&sub.config)
+                .map_err(|e| Error::at(e, prov.clone()))?;
             // The overlay's own schema takes precedence over one from a base.
             if !acc.schema_chosen && sub.schema_chosen {
                 acc.patch_meta = sub.patch_meta.clone();
@@ -537,6 +559,7 @@ impl Builder<'_> {
         let file = self.resolve_file(k, entry, prov.clone())?;
         let shown: Arc<str> = Arc::from(self.display(&file));
         let loaded = load_resources(&file, &shown).map_err(|e| Error::at(e, prov.clone()))?;
+        self.resources_loaded |= !loaded.is_empty();
         append_all(acc, loaded)?;
         Ok(())
     }

@@ -54,7 +54,6 @@ fn walk(
                 .chain(suffix.map(str::to_string))
                 .collect(),
             create: false,
-            skip: false,
         };
         if let Some(ref_kind) = prop
             .get("x-kubernetes-object-ref-kind")

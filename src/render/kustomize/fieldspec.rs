@@ -42,6 +42,27 @@ impl Gvk {
             && (sel.kind.is_empty() || sel.kind == self.kind)
     }
 
+    /// kyaml's `Gvk.IsLessThan` key: legacy kind order, then `Kind.version.group` with
+    /// `[noKind]`/`[noVer]`/`[noGrp]` for empty parts.
+    fn config_order_key(&self) -> (i32, String) {
+        let or = |s: &str, d: &'static str| {
+            if s.is_empty() {
+                d.to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        (
+            super::sort::type_order(&self.kind),
+            format!(
+                "{}.{}.{}",
+                or(&self.kind, "[noKind]"),
+                or(&self.version, "[noVer]"),
+                or(&self.group, "[noGrp]")
+            ),
+        )
+    }
+
     /// kustomize's `Gvk.String()`: `group_version_kind` with `~G`/`~V`/`~K` for empty parts.
     pub fn sort_string(&self) -> String {
         let or = |s: &str, d: &'static str| {
@@ -66,7 +87,6 @@ pub struct FieldSpec {
     /// Path segments (`\/` in the written path is a literal slash inside a segment).
     pub path: Vec<String>,
     pub create: bool,
-    pub skip: bool,
 }
 
 impl FieldSpec {
@@ -83,7 +103,6 @@ impl FieldSpec {
             },
             path: split_path(path),
             create: node.str_at(&["create"]) == Some("true"),
-            skip: node.str_at(&["skip"]) == Some("true"),
         })
     }
 
@@ -191,35 +210,96 @@ impl TransformerConfig {
         Ok(c)
     }
 
-    /// Adds `other`'s specs (kustomize merges configurations, dropping exact duplicates).
-    pub fn merge(&mut self, other: &TransformerConfig) {
+    /// The configuration a kustomization contributes: the builtin one merged with its
+    /// `configurations:` files (each merged in turn), as kustomize's `MakeTransformerConfig`.
+    pub fn with_user(user: &[TransformerConfig]) -> Result<TransformerConfig, String> {
+        let mut files = TransformerConfig::default();
+        for u in user {
+            files.merge(u)?;
+        }
+        let mut merged = TransformerConfig::builtin().clone();
+        merged.merge(&files)?;
+        Ok(merged)
+    }
+
+    /// kustomize's `TransformerConfig.Merge`: adds `other`'s specs, then sorts each list by GVK.
+    /// A spec counts as already present when an existing spec on the same path is selected by
+    /// its GVK. Merges happen twice on the way into a build (builtin+user, then into the
+    /// accumulator), so a user's kind-specific `metadata/name` spec, sorted before the kind-less
+    /// default, makes the default count as present: the prefix then applies to that kind only.
+    pub fn merge(&mut self, other: &TransformerConfig) -> Result<(), String> {
         // A base usually carries the configuration it inherited: nothing to add.
         if self == other {
-            return;
+            return Ok(());
         }
-        fn add(into: &mut Vec<FieldSpec>, from: &[FieldSpec]) {
+        fn add(into: &mut Vec<FieldSpec>, from: &[FieldSpec], what: &str) -> Result<(), String> {
             for f in from {
-                if !into.contains(f) {
-                    into.push(f.clone());
+                match into.iter().find(|e| e.gvk.selected_by(&f.gvk) && e.path == f.path) {
+                    Some(e) if e.create != f.create => {
+                        return Err(format!(
+                            "failed to merge {what} fieldSpec: conflicting fieldspecs (path `{}`, create {} and {})",
+                            f.path.join("/"),
+                            e.create,
+                            f.create
+                        ))
+                    }
+                    Some(_) => {}
+                    None => into.push(f.clone()),
                 }
             }
+            Ok(())
         }
-        add(&mut self.name_prefix, &other.name_prefix);
-        add(&mut self.name_suffix, &other.name_suffix);
-        add(&mut self.common_labels, &other.common_labels);
-        add(&mut self.template_labels, &other.template_labels);
-        add(&mut self.labels, &other.labels);
-        add(&mut self.common_annotations, &other.common_annotations);
-        add(&mut self.namespace, &other.namespace);
-        add(&mut self.images, &other.images);
-        add(&mut self.replicas, &other.replicas);
-        add(&mut self.var_reference, &other.var_reference);
+        add(&mut self.name_prefix, &other.name_prefix, "NamePrefix")?;
+        add(&mut self.name_suffix, &other.name_suffix, "NameSuffix")?;
+        add(
+            &mut self.common_labels,
+            &other.common_labels,
+            "CommonLabels",
+        )?;
+        add(
+            &mut self.template_labels,
+            &other.template_labels,
+            "TemplateLabels",
+        )?;
+        add(&mut self.labels, &other.labels, "Labels")?;
+        add(
+            &mut self.common_annotations,
+            &other.common_annotations,
+            "CommonAnnotations",
+        )?;
+        add(&mut self.namespace, &other.namespace, "NameSpace")?;
+        add(&mut self.images, &other.images, "Images")?;
+        add(&mut self.replicas, &other.replicas, "Replicas")?;
+        add(
+            &mut self.var_reference,
+            &other.var_reference,
+            "VarReference",
+        )?;
         for nb in &other.name_reference {
             match self.name_reference.iter_mut().find(|x| x.gvk == nb.gvk) {
-                Some(existing) => add(&mut existing.referrers, &nb.referrers),
+                Some(existing) => add(&mut existing.referrers, &nb.referrers, "NameReference")?,
                 None => self.name_reference.push(nb.clone()),
             }
         }
+        // Stable, where Go's sort.Sort is not: equal GVKs keep their order. Referrers inside a
+        // name reference stay unsorted, as in kustomize.
+        for specs in [
+            &mut self.name_prefix,
+            &mut self.name_suffix,
+            &mut self.common_labels,
+            &mut self.template_labels,
+            &mut self.labels,
+            &mut self.common_annotations,
+            &mut self.namespace,
+            &mut self.images,
+            &mut self.replicas,
+            &mut self.var_reference,
+        ] {
+            specs.sort_by_cached_key(|f| f.gvk.config_order_key());
+        }
+        self.name_reference
+            .sort_by_cached_key(|n| n.gvk.config_order_key());
+        Ok(())
     }
 }
 
@@ -264,5 +344,55 @@ pub fn visit_path(
         f(child)
     } else {
         visit_path(child, rest, create, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(yaml: &str) -> TransformerConfig {
+        let node = crate::render::kustomize::parse_single("c.yaml", yaml).unwrap();
+        TransformerConfig::parse(&node).unwrap()
+    }
+
+    fn kinds(specs: &[FieldSpec]) -> Vec<&str> {
+        specs.iter().map(|f| f.gvk.kind.as_str()).collect()
+    }
+
+    #[test]
+    fn a_kind_specific_name_spec_replaces_the_kindless_default() {
+        let user = config("namePrefix:\n- path: metadata/name\n  kind: IngressHost\n");
+        let own = TransformerConfig::with_user(&[user]).unwrap();
+        // Sorted: the kind-specific spec before the kind-less default.
+        assert_eq!(kinds(&own.name_prefix), ["IngressHost", ""]);
+        // Merged into a build, the default then counts as present already.
+        let mut acc = TransformerConfig::default();
+        acc.merge(&own).unwrap();
+        assert_eq!(kinds(&acc.name_prefix), ["IngressHost"]);
+        // Other transformers keep their defaults.
+        assert_eq!(acc.name_suffix.len(), 1);
+    }
+
+    #[test]
+    fn the_same_spec_with_another_create_flag_conflicts() {
+        let user =
+            config("namePrefix:\n- path: metadata/name\n  kind: IngressHost\n  create: true\n");
+        let own = TransformerConfig::with_user(&[user]).unwrap();
+        let err = TransformerConfig::default().merge(&own).unwrap_err();
+        assert!(err.contains("conflicting fieldspecs"), "{err}");
+    }
+
+    #[test]
+    fn configs_sort_by_legacy_kind_order_then_name() {
+        let mut c = TransformerConfig::default();
+        c.merge(&config(
+            "commonLabels:\n- path: a\n  kind: Zeta\n- path: a\n  kind: Service\n- path: a\n  kind: Namespace\n- path: b\n",
+        ))
+        .unwrap();
+        assert_eq!(
+            kinds(&c.common_labels),
+            ["Namespace", "Service", "Zeta", ""]
+        );
     }
 }

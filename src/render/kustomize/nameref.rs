@@ -6,14 +6,17 @@
 
 use std::collections::HashMap;
 
-use super::fieldspec::{visit_path, TransformerConfig};
+use super::fieldspec::{visit_path, Gvk, TransformerConfig};
 use super::resource::{is_cluster_scoped, ResId, Resource};
 use super::Error;
 use crate::render::node::{Kind, RNode};
 
-/// A possible target of a reference: every id it has had, its current id, its affixes.
+/// A possible target of a reference: the ids it had before (not the current one: an object
+/// never renamed or moved needs no fix), its current id, its affixes.
 struct Referral {
+    /// Every id, the current one last (indexes the names a blank-namespace check looks at).
     ids: Vec<ResId>,
+    previous: Vec<ResId>,
     current: ResId,
     prefixes: Vec<String>,
     suffixes: Vec<String>,
@@ -37,6 +40,7 @@ pub fn fix_back_references(
         .iter()
         .map(|r| Referral {
             ids: r.all_ids(),
+            previous: r.previous.clone(),
             current: r.id(),
             prefixes: r.prefixes.clone(),
             suffixes: r.suffixes.clone(),
@@ -89,7 +93,7 @@ pub fn fix_back_references(
                     continue;
                 }
                 visit_path(&mut r.node, &spec.path, None, &mut |n| {
-                    fix_node(n, &by_name, &backref.gvk.kind, &referrer)
+                    fix_node(n, &by_name, &backref.gvk, &referrer)
                 })
                 .map_err(|e| Error::at(e, r.origin.clone()))?;
             }
@@ -103,14 +107,14 @@ type ByName<'a> = HashMap<&'a str, Vec<&'a Referral>>;
 fn fix_node(
     n: &mut RNode,
     candidates: &ByName<'_>,
-    kind: &str,
+    target: &Gvk,
     referrer: &Referrer,
 ) -> Result<(), String> {
     match &mut n.kind {
-        Kind::Scalar(_) => fix_name(n, candidates, referrer, None).map(|_| ()),
+        Kind::Scalar(_) => fix_name(n, candidates, target, referrer, None, false).map(|_| ()),
         Kind::Seq(items) => {
             for item in items {
-                fix_node(item, candidates, kind, referrer)?;
+                fix_node(item, candidates, target, referrer)?;
             }
             Ok(())
         }
@@ -118,7 +122,7 @@ fn fix_node(
             // A subject or a webhook service: {kind?, name, namespace?}
             if n.get("kind")
                 .and_then(RNode::as_str)
-                .is_some_and(|k| k != kind)
+                .is_some_and(|k| k != target.kind)
             {
                 return Ok(());
             }
@@ -138,7 +142,8 @@ fn fix_node(
                 }
             }
             // The referral's namespace moves with it (a subject, a webhook's service).
-            if let Some(new_ns) = fix_name(name, candidates, referrer, ns.as_deref())? {
+            if let Some(new_ns) = fix_name(name, candidates, target, referrer, ns.as_deref(), true)?
+            {
                 if !new_ns.is_empty() {
                     let prov = n.get("namespace").and_then(|x| x.prov.clone());
                     n.set("namespace", RNode::string(new_ns).with_prov(prov));
@@ -149,17 +154,24 @@ fn fix_node(
     }
 }
 
-/// Whether `tail` is the end of `list` (the outermost affixes agree).
-fn ends_with(list: &[String], tail: &[String]) -> bool {
-    tail.len() <= list.len() && list[list.len() - tail.len()..] == *tail
+/// Whether the shorter list ends the longer one; an empty list agrees with a non-empty one
+/// only when `lenient`.
+fn same_ending(a: &[String], b: &[String], lenient: bool) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.is_empty() && !long.is_empty() {
+        return lenient;
+    }
+    long[long.len() - short.len()..] == *short
 }
 
 /// Renames one reference to the object it names; returns that object's current namespace.
 fn fix_name(
     n: &mut RNode,
     candidates: &ByName<'_>,
+    target: &Gvk,
     referrer: &Referrer,
     explicit_ns: Option<&str>,
+    map_ref: bool,
 ) -> Result<Option<String>, String> {
     let Some(old) = n.as_str().map(str::to_string) else {
         return Ok(None);
@@ -167,23 +179,9 @@ fn fix_name(
     let Some(named) = candidates.get(old.as_str()) else {
         return Ok(None);
     };
-    // Objects that have had this name (in the namespace a subject names, if it names one).
-    let mut list: Vec<&Referral> = named
-        .iter()
-        .copied()
-        .filter(|c| {
-            c.ids.iter().any(|id| {
-                id.name == old
-                    && explicit_ns.is_none_or(|ns| {
-                        is_cluster_scoped(&id.gvk)
-                            || id.namespace == ns
-                            || id.effective_namespace() == ns
-                    })
-            })
-        })
-        .collect();
     // What the referrer can refer to at all: a cluster-scoped referrer anything; others what
     // is cluster-scoped, in their namespace, or (a RoleBinding) in its subjects' namespaces.
+    let mut list: Vec<&Referral> = named.clone();
     if !referrer.cluster_scoped {
         list.retain(|c| {
             let ns = c.current.effective_namespace();
@@ -192,39 +190,60 @@ fn fix_name(
                 || referrer.subject_namespaces.iter().any(|s| s == ns)
         });
     }
+    // A {name, namespace} reference: objects originally in that namespace, else objects now
+    // in it.
+    if let Some(ns) = explicit_ns {
+        let originally = |c: &&Referral| {
+            let org = c.previous.first().unwrap_or(&c.current);
+            !is_cluster_scoped(&org.gvk) && org.effective_namespace() == ns
+        };
+        if list.iter().any(originally) {
+            list.retain(originally);
+        } else {
+            list.retain(|c| {
+                !is_cluster_scoped(&c.current.gvk) && c.current.effective_namespace() == ns
+            });
+        }
+    }
+    // Objects that were called this and were of the kind (previous ids only, as kustomize:
+    // an object never renamed or moved needs no fix).
+    list.retain(|c| c.previous.iter().any(|id| id.name == old));
+    list.retain(|c| c.previous.iter().any(|id| id.gvk.selected_by(target)));
     // In the referrer's namespace (cluster-scoped objects and service accounts can be named
     // from anywhere; a cluster-scoped referrer can name anything).
-    if !referrer.cluster_scoped && explicit_ns.is_none() {
+    if !referrer.cluster_scoped {
         list.retain(|c| {
             is_cluster_scoped(&c.current.gvk)
                 || c.current.gvk.kind == "ServiceAccount"
                 || c.current.effective_namespace() == referrer.namespace
         });
     }
-    // Among several, prefer objects that got exactly the referrer's prefixes and suffixes,
-    // then those whose prefixes and suffixes end the referrer's (an object generated a level
-    // above a suffixed one). This reproduces kustomize on its own test cases; its code compares
-    // with SameEndingSubSlice.
+    // Among several, those whose prefixes and suffixes end the same way as the referrer's
+    // (kustomize's SameEndingSubSlice, where an empty list agrees only with an empty one).
+    // When none does, an empty list agrees with any: that is what kustomize v5.5 outputs on
+    // its TestPrefixSuffix (an object generated a level above a suffixed referrer).
     if list.len() > 1 {
-        let exact: Vec<&Referral> = list
-            .iter()
-            .copied()
-            .filter(|c| c.prefixes == referrer.prefixes && c.suffixes == referrer.suffixes)
-            .collect();
-        if exact.len() == 1 {
-            list = exact;
+        let agrees = |c: &&Referral, lenient: bool| {
+            same_ending(&referrer.prefixes, &c.prefixes, lenient)
+                && same_ending(&referrer.suffixes, &c.suffixes, lenient)
+        };
+        let strict: Vec<&Referral> = list.iter().copied().filter(|c| agrees(c, false)).collect();
+        if strict.is_empty() {
+            list.retain(|c| agrees(c, true));
         } else {
-            list.retain(|c| {
-                ends_with(&referrer.prefixes, &c.prefixes)
-                    && ends_with(&referrer.suffixes, &c.suffixes)
-            });
+            list = strict;
         }
     }
     let chosen = match list.as_slice() {
         [] => return Ok(None),
         [one] => *one,
         many => {
-            if many.iter().all(|c| c.current.name == many[0].current.name) {
+            // Equivalent candidates: the same name (and, for a {name, namespace} reference,
+            // which takes both from the referral, the same namespace).
+            if many.iter().all(|c| {
+                c.current.name == many[0].current.name
+                    && (!map_ref || c.current.namespace == many[0].current.namespace)
+            }) {
                 many[0]
             } else {
                 return Err(format!(

@@ -93,14 +93,14 @@ struct Node {
     ext: Ext,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct TypeDef {
     name: String,
     node: NodeId,
 }
 
 /// A set of type definitions with their GVK index.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PatchMeta {
     nodes: Vec<Node>,
     types: Vec<TypeDef>,
@@ -158,14 +158,15 @@ impl PatchMeta {
 
     /// Reads a kustomization's custom OpenAPI document (Swagger 2.0 `definitions`). GVKs come
     /// from each definition's `x-kubernetes-group-version-kind`; `$ref`s are
-    /// `#/definitions/<name>`.
-    pub fn from_openapi(doc: &Value) -> Result<PatchMeta, String> {
+    /// `#/definitions/<name>`. With `over`, the definitions are added to (and replace
+    /// same-named ones of) that schema, as kyaml does when its schema was already loaded.
+    pub fn from_openapi(doc: &Value, over: Option<&PatchMeta>) -> Result<PatchMeta, String> {
         let defs = doc
             .get("definitions")
             .ok_or("the OpenAPI document has no `definitions`")?
             .as_object()
             .ok_or("the OpenAPI document's `definitions` is not an object")?;
-        let mut meta = PatchMeta::default();
+        let mut meta = over.cloned().unwrap_or_default();
         meta.declare_types(defs.keys());
         for (name, schema) in defs {
             let node = meta.swagger_node(schema)?;
@@ -220,6 +221,9 @@ impl PatchMeta {
 
     fn declare_types<'k>(&mut self, names: impl Iterator<Item = &'k String>) {
         for name in names {
+            if self.by_name.contains_key(name) {
+                continue;
+            }
             let t = self.types.len();
             self.types.push(TypeDef {
                 name: name.clone(),
@@ -707,7 +711,7 @@ mod tests {
                 "io.k8s.api.core.v1.Container": {"properties": {"name": {"type": "string"}}}
             }
         });
-        let meta = PatchMeta::from_openapi(&doc).unwrap();
+        let meta = PatchMeta::from_openapi(&doc, None).unwrap();
         for av in ["example.com/v1alpha1", "v1alpha1"] {
             let t = meta.for_api_version(av, "MyCRD").unwrap();
             let pod = t
@@ -727,6 +731,6 @@ mod tests {
         }
         // A custom document replaces the built-in one: it knows no Deployment.
         assert!(meta.for_api_version("apps/v1", "Deployment").is_none());
-        assert!(PatchMeta::from_openapi(&serde_json::json!({})).is_err());
+        assert!(PatchMeta::from_openapi(&serde_json::json!({}), None).is_err());
     }
 }

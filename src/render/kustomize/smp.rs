@@ -1797,7 +1797,7 @@ pub(crate) mod tests {
                 }
             }
         });
-        let meta = PatchMeta::from_openapi(&schema).unwrap();
+        let meta = PatchMeta::from_openapi(&schema, None).unwrap();
         let got = smp_with(
             "
             apiVersion: example.com/v1alpha1
@@ -1918,7 +1918,9 @@ mod diff {
             let patch = doc(&p, "patch.yaml");
             let custom = std::fs::read_to_string(case.join("openapi.json"))
                 .ok()
-                .map(|s| PatchMeta::from_openapi(&serde_json::from_str(&s).unwrap()).unwrap());
+                .map(|s| {
+                    PatchMeta::from_openapi(&serde_json::from_str(&s).unwrap(), None).unwrap()
+                });
             let res = if patch.is_seq() {
                 crate::render::kustomize::json6902::apply(&mut target, &patch).map(|_| true)
             } else {
@@ -2382,7 +2384,7 @@ mod corpus {
                 let meta = match c {
                     Some(Value::Null) | None => PatchMeta::builtin(),
                     Some(doc) => {
-                        owned = PatchMeta::from_openapi(&doc)?;
+                        owned = PatchMeta::from_openapi(&doc, None)?;
                         &owned
                     }
                 };

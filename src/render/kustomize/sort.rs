@@ -34,6 +34,18 @@ const ORDER_LAST: &[&str] = &[
     "ValidatingWebhookConfiguration",
 ];
 
+/// kyaml's `typeOrders`: the legacy position of a kind (negative first, 0 unknown, positive last),
+/// also what `Gvk.IsLessThan` sorts transformer configurations by.
+pub fn type_order(kind: &str) -> i32 {
+    if let Some(i) = ORDER_FIRST.iter().position(|k| *k == kind) {
+        return i as i32 - ORDER_FIRST.len() as i32;
+    }
+    match ORDER_LAST.iter().position(|k| *k == kind) {
+        Some(i) => 1 + i as i32,
+        None => 0,
+    }
+}
+
 pub fn apply(
     resources: &mut [Resource],
     reorder: Reorder,

@@ -21,7 +21,7 @@ fn each_field(
     f: &mut dyn FnMut(&mut RNode) -> Result<(), String>,
 ) -> Result<(), String> {
     let gvk = r.id().gvk;
-    for spec in specs.iter().filter(|s| s.applies_to(&gvk) && !s.skip) {
+    for spec in specs.iter().filter(|s| s.applies_to(&gvk)) {
         let create = if spec.create { create } else { None };
         visit_path(&mut r.node, &spec.path, create, f)?;
     }
@@ -135,40 +135,46 @@ pub fn prefix_suffix_with(
     prov: Option<Prov>,
 ) -> Result<(), Error> {
     for r in acc.resources.iter_mut() {
+        // Hard-coded in kustomize's prefix/suffix transformers, whatever the field specs say.
         let gvk = r.id().gvk;
-        if gvk.kind == "Namespace" {
+        if gvk.kind == "Namespace"
+            || gvk.kind == "CustomResourceDefinition"
+            || (gvk.kind == "APIService" && gvk.group == "apiregistration.k8s.io")
+        {
             continue;
         }
-        let skipped = |specs: &[FieldSpec]| {
+        // Only a `metadata/name` spec selecting the kind renames it (a configuration can limit
+        // the prefix to some kinds); other specs still change the fields they select.
+        let renames = |specs: &[FieldSpec]| {
             specs
                 .iter()
-                .any(|s| s.skip && s.applies_to(&gvk) && s.path == ["metadata", "name"])
+                .any(|f| f.applies_to(&gvk) && f.path == ["metadata", "name"])
         };
-        let p = if skipped(prefix_specs) { "" } else { prefix };
-        let s = if skipped(suffix_specs) { "" } else { suffix };
-        if p.is_empty() && s.is_empty() {
-            continue;
+        let (renamed_p, renamed_s) = (
+            !prefix.is_empty() && renames(prefix_specs),
+            !suffix.is_empty() && renames(suffix_specs),
+        );
+        if renamed_p || renamed_s {
+            r.remember_id();
         }
-        r.remember_id();
-        if !p.is_empty() {
-            r.prefixes.push(p.to_string());
+        if renamed_p {
+            r.prefixes.push(prefix.to_string());
         }
-        if !s.is_empty() {
-            r.suffixes.push(s.to_string());
+        if renamed_s {
+            r.suffixes.push(suffix.to_string());
         }
-        let mut specs: Vec<FieldSpec> = prefix_specs.iter().filter(|f| !f.skip).cloned().collect();
-        for f in suffix_specs.iter().filter(|f| !f.skip) {
-            if !specs.contains(f) {
-                specs.push(f.clone());
+        for (specs, p, s) in [(prefix_specs, prefix, ""), (suffix_specs, "", suffix)] {
+            if p.is_empty() && s.is_empty() {
+                continue;
             }
+            each_field(r, specs, None, &mut |n| {
+                if let Some(v) = n.as_str().map(str::to_string) {
+                    set_string(n, &format!("{p}{v}{s}"), &prov);
+                }
+                Ok(())
+            })
+            .map_err(Error::msg)?;
         }
-        each_field(r, &specs, None, &mut |n| {
-            if let Some(v) = n.as_str().map(str::to_string) {
-                set_string(n, &format!("{p}{v}{s}"), &prov);
-            }
-            Ok(())
-        })
-        .map_err(Error::msg)?;
     }
     Ok(())
 }
@@ -207,7 +213,6 @@ pub fn set_labels_simple(resources: &mut [Resource], pairs: &[(String, String, O
         gvk: Gvk::default(),
         path: split_path("metadata/labels"),
         create: true,
-        skip: false,
     };
     let _ = set_map_entries(resources, &[spec], pairs);
 }
@@ -234,7 +239,6 @@ pub fn labels(k: &Kustomization, acc: &mut Accumulator) -> Result<(), Error> {
                 gvk: Gvk::default(),
                 path: split_path("metadata/labels"),
                 create: true,
-                skip: false,
             }];
             if flag("includeTemplates") {
                 s.extend(acc.config.template_labels.iter().cloned());
