@@ -11,5 +11,6 @@ pub mod pipeline;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod schemas;
 pub mod span;
 pub mod walk;
