@@ -45,6 +45,14 @@ pub struct Config {
     /// How kustomizations may reach files outside their directory: `root-only` (kustomize's
     /// default) or `none` (as Flux and Argo CD build).
     pub load_restrictor: Option<LoadRestrictorSetting>,
+    /// Kubernetes version to validate against (`"1.33"`); default the newest bundled.
+    pub kubernetes_version: Option<String>,
+    /// Unknown fields are errors (default true).
+    pub strict: Option<bool>,
+    /// Objects without a schema: `error`, `warning` (default) or `off`.
+    pub missing_schema: Option<crate::validate::MissingSchema>,
+    /// Extra JSON schemas, kubeconform layout; relative to the repository root.
+    pub schema_dir: Option<Vec<String>>,
     #[serde(default)]
     pub limits: LimitsConfig,
 }

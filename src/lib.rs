@@ -13,4 +13,5 @@ pub mod report;
 pub mod rules;
 pub mod schemas;
 pub mod span;
+pub mod validate;
 pub mod walk;

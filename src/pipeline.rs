@@ -26,6 +26,8 @@ pub struct CheckOptions {
     pub load_restrictor: crate::render::kustomize::LoadRestrictor,
     /// Render kustomizations (off: YAML checks only).
     pub render: bool,
+    /// Validate objects against schemas (`None`: off).
+    pub validate: Option<crate::validate::ValidateOptions>,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -39,6 +41,8 @@ pub struct Stats {
     /// Kustomization directories rendered, and the objects they produced.
     pub overlays: usize,
     pub rendered_objects: usize,
+    /// Objects validated against a schema (plain and rendered).
+    pub validated_objects: usize,
     pub elapsed: Duration,
 }
 
@@ -51,6 +55,8 @@ pub struct Outcome {
     pub stats: Stats,
     /// gitgate itself failed somewhere (a bug): the run must exit 2.
     pub internal_error: bool,
+    /// What validation looked at, when it ran.
+    pub validation: Option<crate::validate::Report>,
 }
 
 /// Deep documents recurse in a few places (conversion, rules, drop): give workers room.
@@ -133,6 +139,28 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, WalkError> {
     findings.extend(render_findings);
     stats.overlays = rendered.len();
     stats.rendered_objects = rendered.iter().map(|r| r.resources.len()).sum();
+    let mut validation = None;
+    if let Some(v) = &opts.validate {
+        let run = catch_unwind(AssertUnwindSafe(|| {
+            pool.install(|| crate::validate::validate_repo(&files, &rendered, v))
+        }));
+        match run {
+            Ok((f, report)) => {
+                findings.extend(f);
+                stats.validated_objects = report.objects;
+                validation = Some(report);
+            }
+            Err(_) => {
+                internal_error = true;
+                findings.push(Finding::new(
+                    &rules::internal::RULE,
+                    String::new(),
+                    None,
+                    "internal error while validating; objects were not validated".into(),
+                ));
+            }
+        }
+    }
 
     let by_path: std::collections::HashMap<&str, &SourceFile> =
         files.iter().map(|f| (f.path.as_str(), f)).collect();
@@ -146,6 +174,7 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, WalkError> {
         rendered,
         stats,
         internal_error,
+        validation,
     })
 }
 

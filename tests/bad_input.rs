@@ -83,6 +83,8 @@ fn bad_inputs_give_findings_and_the_run_completes() {
             ("FILE003", "image.yaml", 3, 1),
             ("FILE002", "latin1.yaml", 4, 12),
             ("FILE005", "loop/up", 0, 0),
+            // `on` is the boolean true, and ConfigMap data values must be strings.
+            ("SCHEMA001", "ok/good.yaml", 4, 11),
             ("YAML003", "ok/good.yaml", 4, 11),
             ("FILE004", "pipe.yaml", 0, 0),
             ("YAML001", "tabs.yaml", 4, 2),
@@ -145,6 +147,9 @@ fn limits_are_configurable() {
             "3",
             "--max-alias-nodes",
             "5",
+            // `kind: X` has no schema; this test is about the limits.
+            "--missing-schema",
+            "off",
         ],
     );
     assert_eq!(
@@ -155,7 +160,11 @@ fn limits_are_configurable() {
             ("YAML007", "nest.yaml", 3, 16),
         ])
     );
-    write(t, ".gitgate.yaml", "limits:\n  max-file-size: 2KiB\n");
+    write(
+        t,
+        ".gitgate.yaml",
+        "missing-schema: off\nlimits:\n  max-file-size: 2KiB\n",
+    );
     let (_, report) = check_json(t, &[]);
     assert_eq!(findings(&report), expect(&[("FILE001", "big.yaml", 0, 0)]));
     let (_, report) = check_json(t, &["--max-file-size", "1MiB"]);

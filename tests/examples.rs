@@ -19,9 +19,21 @@ fn example_repository_shows_its_planted_mistakes() {
     assert_eq!(
         findings(&report),
         expect(&[
+            // ConfigMap data must be strings: the number 1.1 and the octal 0700 are not.
+            ("SCHEMA001", "apps/base/guestbook/configmap.yaml", 12, 16),
             ("YAML005", "apps/base/guestbook/configmap.yaml", 12, 16),
+            ("SCHEMA001", "apps/base/guestbook/configmap.yaml", 14, 18),
             ("YAML004", "apps/base/guestbook/configmap.yaml", 14, 18),
+            // kustomize reads `yes` as a string (YAML 1.2), so the rendered env value is valid;
+            // kubectl apply of the file alone would send a boolean.
             ("YAML003", "apps/base/guestbook/deployment.yaml", 37, 22),
+            // A typo in the production patch, reported at the patch's line.
+            (
+                "SCHEMA002",
+                "apps/overlays/production/deployment-patch.yaml",
+                17,
+                11
+            ),
             (
                 "YAML002",
                 "apps/overlays/staging/deployment-patch.yaml",
@@ -29,6 +41,7 @@ fn example_repository_shows_its_planted_mistakes() {
                 3
             ),
             ("FILE008", "charts/podinfo-lite/Chart.yaml", 1, 1),
+            ("SCHEMA005", "clusters/staging/infrastructure.yaml", 1, 13),
             // The kustomization that includes the broken file does not build either.
             ("KUST001", "infrastructure/kustomization.yaml", 7, 5),
             ("YAML001", "infrastructure/monitoring.yaml", 33, 17),
@@ -83,9 +96,16 @@ fn example_repository_shows_its_planted_mistakes() {
     assert_eq!(text.code, 1);
     assert!(text.stdout.contains("error[YAML002]: duplicate key `replicas`\n  --> apps/overlays/staging/deployment-patch.yaml:12:3"), "{}", text.stdout);
     assert!(
+        text.stdout.contains(
+            "error[SCHEMA002]: spec.template.spec.containers[0].imagePullPolcy: unknown field `imagePullPolcy`\n  --> apps/overlays/production/deployment-patch.yaml:17:11"
+        ) && text.stdout.contains("= help: did you mean `imagePullPolicy`?"),
+        "{}",
+        text.stdout
+    );
+    assert!(
         text.stdout
             .trim_end()
-            .ends_with("3 errors, 3 warnings, 2 notes"),
+            .ends_with("6 errors, 4 warnings, 2 notes"),
         "{}",
         text.stdout
     );

@@ -121,6 +121,26 @@ pub struct CheckArgs {
     /// Do not render kustomizations (YAML checks only; faster on very large repositories).
     #[arg(long)]
     pub no_render: bool,
+    /// Kubernetes version to validate against, e.g. 1.33 [default: the newest bundled, or the
+    /// config's `kubernetes-version`]
+    #[arg(long, value_name = "VERSION")]
+    pub kubernetes_version: Option<String>,
+    /// Unknown fields are errors [default: true, or the config's `strict`]
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub strict: Option<bool>,
+    /// Objects without a schema [default: warning, or the config's `missing-schema`]
+    #[arg(long, value_enum)]
+    pub missing_schema: Option<crate::validate::MissingSchema>,
+    /// Extra JSON schemas named {kind}-{group}-{version}.json (repeatable; adds to the config's)
+    #[arg(long, value_name = "DIR")]
+    pub schema_dir: Vec<PathBuf>,
+    /// Do not validate objects against schemas.
+    #[arg(long)]
+    pub no_validate: bool,
+    /// Also print what validation used (CRDs from the repository, CEL rules not checked) on
+    /// standard error.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
     /// Largest file to read, e.g. 16MiB [default: 16MiB]
     #[arg(long, value_parser = parse_size_arg)]
     pub max_file_size: Option<u64>,
@@ -130,6 +150,55 @@ pub struct CheckArgs {
     /// Most nodes alias expansion may produce in one document [default: 100000]
     #[arg(long)]
     pub max_alias_nodes: Option<usize>,
+}
+
+/// Validation settings: command line over `.gitgate.yaml` over defaults.
+fn validate_options(
+    args: &CheckArgs,
+    cfg: &config::Config,
+    root: &std::path::Path,
+) -> Result<crate::validate::ValidateOptions, String> {
+    let bundle = crate::schemas::bundle();
+    let wanted = args
+        .kubernetes_version
+        .clone()
+        .or_else(|| cfg.kubernetes_version.clone());
+    let kubernetes_version = match wanted {
+        None => bundle.newest_kubernetes().to_string(),
+        Some(v) => {
+            // Accept `1.33`, `v1.33` and `1.33.2`.
+            let t = v.trim().trim_start_matches('v');
+            let minor: String = t.splitn(3, '.').take(2).collect::<Vec<_>>().join(".");
+            if !bundle.has_kubernetes(&minor) {
+                return Err(format!(
+                    "Kubernetes version `{v}` is not bundled; use one of {}",
+                    bundle.kubernetes_versions().join(", ")
+                ));
+            }
+            minor
+        }
+    };
+    let mut schema_dirs: Vec<PathBuf> = cfg
+        .schema_dir
+        .iter()
+        .flatten()
+        .map(|d| root.join(d))
+        .collect();
+    schema_dirs.extend(args.schema_dir.iter().cloned());
+    for d in &schema_dirs {
+        if !d.is_dir() {
+            return Err(format!("schema directory `{}` does not exist", d.display()));
+        }
+    }
+    Ok(crate::validate::ValidateOptions {
+        kubernetes_version,
+        strict: args.strict.or(cfg.strict).unwrap_or(true),
+        missing_schema: args
+            .missing_schema
+            .or(cfg.missing_schema)
+            .unwrap_or(crate::validate::MissingSchema::Warning),
+        schema_dirs,
+    })
 }
 
 fn parse_size_arg(s: &str) -> Result<u64, String> {
@@ -326,6 +395,11 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
             cli
         }
     };
+    let validate = if args.no_validate {
+        None
+    } else {
+        Some(validate_options(&args, &cfg, &root)?)
+    };
     let opts = CheckOptions {
         root,
         paths,
@@ -339,9 +413,28 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
             .unwrap_or(config::LoadRestrictorSetting::RootOnly)
             .restrictor(),
         render: !args.no_render,
+        validate,
     };
     let fail_on = args.fail_on.or(cfg.fail_on).unwrap_or(FailOn::Error);
     let outcome = pipeline::check(&opts).map_err(|e| e.to_string())?;
+    if args.verbose {
+        if let (Some(v), Some(r)) = (&opts.validate, &outcome.validation) {
+            eprintln!(
+                "gitgate: validated {} objects against Kubernetes {} ({}strict)",
+                r.objects,
+                v.kubernetes_version,
+                if v.strict { "" } else { "not " }
+            );
+            for (key, path, cel) in &r.repo_crds {
+                eprintln!("gitgate: schema for {key} from {path}");
+                if *cel > 0 {
+                    eprintln!(
+                        "gitgate:   {cel} CEL rule(s) (x-kubernetes-validations) not checked"
+                    );
+                }
+            }
+        }
+    }
     let report = Report {
         findings: &outcome.findings,
         files: &outcome.files,

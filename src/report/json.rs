@@ -62,6 +62,7 @@ impl Reporter for Json {
                 "bytes": r.stats.bytes,
                 "overlays": r.stats.overlays,
                 "rendered_objects": r.stats.rendered_objects,
+                "validated_objects": r.stats.validated_objects,
                 "elapsed_ms": r.stats.elapsed.as_millis() as u64,
                 "findings": Counts::of(r.findings),
                 "fail_on": r.fail_on,

@@ -173,6 +173,14 @@ fn summary(r: &Report<'_>) -> String {
     } else {
         String::new()
     };
+    let rendered = if s.validated_objects > 0 {
+        format!(
+            "{rendered}, validated {}",
+            plural(s.validated_objects, "object")
+        )
+    } else {
+        rendered
+    };
     format!(
         "gitgate: checked {} ({}{skipped}){rendered} in {:.2}s: {findings}",
         plural(s.files, "file"),

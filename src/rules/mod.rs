@@ -7,6 +7,7 @@ use crate::diag::Severity;
 pub mod file;
 pub mod internal;
 pub mod render;
+pub mod schema;
 pub mod yaml;
 
 /// A rule's identity and documentation.
@@ -84,6 +85,12 @@ pub const ALL: &[&Rule] = &[
     &render::build_error::RULE,
     &render::remote_resource::RULE,
     &render::helm_charts::RULE,
+    &schema::invalid::RULE,
+    &schema::unknown_field::RULE,
+    &schema::missing_schema::RULE,
+    &schema::removed_api::RULE,
+    &schema::deprecated_api::RULE,
+    &schema::unusable_schema::RULE,
 ];
 
 /// Looks a rule up by id (case-insensitive) or name.

@@ -1,0 +1,34 @@
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports an `apiVersion` that the target Kubernetes version (`--kubernetes-version`) no
+    /// longer serves: it is in an earlier bundled version and gone from the target. Also the
+    /// GitOps APIs removed by their controllers (for example Flux's
+    /// `helm.toolkit.fluxcd.io/v2beta1`, dropped in Flux v2.3). Names the replacement.
+    ///
+    /// ## Why is this bad
+    /// The API server answers "no matches for kind" and nothing in the sync is applied. It
+    /// usually surfaces during a cluster upgrade.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: autoscaling/v2beta2
+    /// kind: HorizontalPodAutoscaler
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: autoscaling/v2
+    /// kind: HorizontalPodAutoscaler
+    /// ```
+    ///
+    /// ## References
+    /// - <https://kubernetes.io/docs/reference/using-api/deprecation-guide/>
+    /// - <https://fluxcd.io/flux/releases/>
+    pub const RULE = {
+        id: "SCHEMA004",
+        name: "removed-api",
+        severity: Error,
+        summary: "API version removed in the target version",
+        fix: "",
+    };
+}
