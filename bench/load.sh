@@ -6,7 +6,7 @@
 #   (a) floor:   find ... -print0 | xargs -0 cat > /dev/null
 #   (b) parse:   gitgate __parse-only --jobs 1 DIR   (single-threaded YAML parse;
 #                time as reported by the tool, files already in memory)
-#   (c) check:   gitgate check DIR --format json --fail-on never --no-render
+#   (c) check:   gitgate check DIR --format json --fail-on never --no-render --no-validate
 #                (the load stage: walk, read, parse, convert, YAML rules; default jobs = all cores)
 #   (d) check with rendering (every kustomization directory built too), once
 # and prints throughput, peak RSS, CPU utilisation and the ratios
@@ -149,10 +149,10 @@ PY
 done
 
 # ------------------------------------------------------------ (c) full check
-log "(c) gitgate check --format json --fail-on never --no-render (default jobs), best of $RUNS"
+log "(c) gitgate check --format json --fail-on never --no-render --no-validate (default jobs), best of $RUNS"
 CHECK_US=
 for ((i = 1; i <= RUNS; i++)); do
-    timed "$WORK/report.json" "$BIN" check "$REPO" --format json --fail-on never --no-render
+    timed "$WORK/report.json" "$BIN" check "$REPO" --format json --fail-on never --no-render --no-validate
     if [[ -z $CHECK_US ]] || ((WALL_US < CHECK_US)); then
         CHECK_US=$WALL_US CHECK_USER=$T_USER CHECK_SYS=$T_SYS CHECK_RSS=$T_RSS_KB
         cp "$WORK/report.json" "$WORK/best-report.json"
