@@ -91,21 +91,14 @@ pub fn status(catalog: &Catalog, api_version: &str, kind: &str) -> ApiStatus {
         || b.kinds(target).iter().any(|(av, _)| group_of(av) == group);
     if known_builtin_group && b.crd(api_version, kind, false).is_none() {
         if builtin_served.iter().any(|av| av == api_version) {
-            if is_prerelease(version) {
-                let stable: Vec<String> = builtin_served
-                    .iter()
-                    .filter(|av| !is_prerelease(version_of(av)))
-                    .cloned()
-                    .collect();
-                if let Some(to) = best(stable) {
-                    return ApiStatus::Deprecated {
-                        message: format!(
-                            "{api_version} {kind} is deprecated: Kubernetes {target} serves {to}"
-                        ),
-                    };
-                }
-            }
-            return ApiStatus::Current;
+            return match stable_successor(version, &builtin_served) {
+                Some(to) => ApiStatus::Deprecated {
+                    message: format!(
+                        "{api_version} {kind} is deprecated: Kubernetes {target} serves {to}"
+                    ),
+                },
+                None => ApiStatus::Current,
+            };
         }
         // Not served by the target. Removed if it was served before, or if the kind lives on
         // under another version (or, for `extensions`, another group).
@@ -159,19 +152,12 @@ pub fn status(catalog: &Catalog, api_version: &str, kind: &str) -> ApiStatus {
         return ApiStatus::Current;
     }
     if crd_served.iter().any(|av| av == api_version) {
-        if is_prerelease(version) {
-            let newer: Vec<String> = crd_served
-                .iter()
-                .filter(|av| !is_prerelease(version_of(av)))
-                .cloned()
-                .collect();
-            if let Some(to) = best(newer) {
-                return ApiStatus::Deprecated {
-                    message: format!("{api_version} {kind} is deprecated; use {to}"),
-                };
-            }
-        }
-        return ApiStatus::Current;
+        return match stable_successor(version, &crd_served) {
+            Some(to) => ApiStatus::Deprecated {
+                message: format!("{api_version} {kind} is deprecated; use {to}"),
+            },
+            None => ApiStatus::Current,
+        };
     }
     let source = b
         .crd(crd_served[0].as_str(), kind, false)
@@ -183,6 +169,20 @@ pub fn status(catalog: &Catalog, api_version: &str, kind: &str) -> ApiStatus {
             best(crd_served).unwrap_or_default()
         ),
     }
+}
+
+/// For a prerelease version, the best stable apiVersion served beside it.
+fn stable_successor(version: &str, served: &[String]) -> Option<String> {
+    if !is_prerelease(version) {
+        return None;
+    }
+    best(
+        served
+            .iter()
+            .filter(|av| !is_prerelease(version_of(av)))
+            .cloned()
+            .collect(),
+    )
 }
 
 fn version_rank_k8s(v: &str) -> Vec<u32> {
