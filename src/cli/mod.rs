@@ -312,9 +312,10 @@ fn render(args: RenderArgs, json: bool) -> ExitCode {
 fn list_rules(format: Format) {
     match format {
         Format::Text => {
+            let id_width = rules::ALL.iter().map(|r| r.id.len()).max().unwrap_or(8);
             for r in rules::ALL {
                 println!(
-                    "{:<8} {:<8} {:<26} {}",
+                    "{:<id_width$} {:<8} {:<26} {}",
                     r.id,
                     r.severity.as_str(),
                     r.name,

@@ -1,9 +1,10 @@
 crate::declare_rule! {
     /// ## What it does
     /// Reports an `apiVersion` that the target Kubernetes version (`--kubernetes-version`) no
-    /// longer serves: it is in an earlier bundled version and gone from the target. Also the
-    /// GitOps APIs removed by their controllers (for example Flux's
-    /// `helm.toolkit.fluxcd.io/v2beta1`, dropped in Flux v2.3). Names the replacement.
+    /// longer serves: it is in an earlier bundled version and gone from the target, or the kind
+    /// lives on only under another version. For custom resources, a version the
+    /// CustomResourceDefinition in the repository (else the bundled, current CRD) does not
+    /// serve. Names the replacement.
     ///
     /// ## Why is this bad
     /// The API server answers "no matches for kind" and nothing in the sync is applied. It
@@ -23,7 +24,7 @@ crate::declare_rule! {
     ///
     /// ## References
     /// - <https://kubernetes.io/docs/reference/using-api/deprecation-guide/>
-    /// - <https://fluxcd.io/flux/releases/>
+    /// - <https://fluxcd.io/flux/migration/>
     pub const RULE = {
         id: "SCHEMA004",
         name: "removed-api",
