@@ -509,3 +509,76 @@ fn policy_test_command_runs_test_rules() {
         r.stdout
     );
 }
+
+#[test]
+fn policies_see_the_context_and_never_leak_secret_values() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write(d, "app/kustomization.yaml", "resources:\n- cm.yaml\n");
+    write(
+        d,
+        "app/cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: b\n",
+    );
+    write(
+        d,
+        "secret.yaml",
+        // `aHVudGVyMg==` is base64 for `hunter2`.
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: aHVudGVyMg==\nstringData:\n  token: s3cr3t-t0ken\n",
+    );
+    write(
+        d,
+        "policy/context.rego",
+        r#"package main
+
+import rego.v1
+
+warn contains msg if {
+  ctx := gitgate.context()
+  msg := sprintf("%s from %s:%d via %v (k8s %s)", [input.kind, ctx.file, ctx.line, ctx.kustomization, ctx.kubernetes_version])
+}
+
+deny contains msg if {
+  input.kind == "Secret"
+  msg := sprintf("leaks %s and %s and %s", [input.data.password, base64.decode(input.data.password), input.stringData.token])
+}
+"#,
+    );
+    let (_, report) = check_json(
+        d,
+        &[
+            "--policy",
+            d.join("policy").to_str().unwrap(),
+            "--kubernetes-version",
+            "1.33",
+        ],
+    );
+    let msgs = message_of(&report, "conftest:main");
+    assert!(
+        msgs.contains(&"ConfigMap from app/cm.yaml:1 via app (k8s 1.33)".to_string()),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.contains(&"Secret from secret.yaml:1 via null (k8s 1.33)".to_string()),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.contains(&"leaks *** and *** and ***".to_string()),
+        "{msgs:?}"
+    );
+    for format in ["json", "text"] {
+        let r = run(&[
+            "check",
+            d.to_str().unwrap(),
+            "--root",
+            d.to_str().unwrap(),
+            "--format",
+            format,
+            "--policy",
+            d.join("policy").to_str().unwrap(),
+        ]);
+        for secret in ["hunter2", "aHVudGVyMg==", "s3cr3t-t0ken"] {
+            assert!(!r.stdout.contains(secret), "{format}: {}", r.stdout);
+        }
+    }
+}

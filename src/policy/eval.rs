@@ -179,22 +179,24 @@ fn applies(t: &Target, api_version: &str, kind: &str) -> bool {
     })
 }
 
-/// Evaluates every applicable result rule on one object.
+/// Evaluates every applicable result rule on one object; also returns how many ran.
 pub fn eval_object(
     prep: &Prepared,
     engine: &mut Engine,
     object: &Value,
     context: &Value,
-) -> Vec<Outcome> {
+) -> (Vec<Outcome>, usize) {
     let api_version = object["apiVersion"].as_str().unwrap_or("");
     let kind = object["kind"].as_str().unwrap_or("");
     CONTEXT.with(|c| *c.borrow_mut() = regorus::Value::from(context.clone()));
     engine.set_input(regorus::Value::from(object.clone()));
     let mut out = Vec::new();
+    let mut evaluated = 0;
     for (i, t) in prep.targets.iter().enumerate() {
         if t.stopped.load(Ordering::Relaxed) || !applies(t, api_version, kind) {
             continue;
         }
+        evaluated += 1;
         match engine.eval_rule(t.query.clone()) {
             Ok(v) => {
                 let v = serde_json::to_value(&v).unwrap_or(Value::Null);
@@ -250,7 +252,7 @@ pub fn eval_object(
         }
     }
     let _ = engine.take_prints();
-    out
+    (out, evaluated)
 }
 
 /// The finding for a policy result (location filled in by the caller).

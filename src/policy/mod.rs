@@ -107,8 +107,7 @@ pub fn policy_repo(
             || prep.engine.clone(),
             |engine, o| {
                 let ctx = context(o, opts);
-                let outcomes = eval::eval_object(&prep, engine, &o.value, &ctx);
-                let n = prep.targets.len();
+                let (outcomes, n) = eval::eval_object(&prep, engine, &o.value, &ctx);
                 (place(&prep, o, outcomes, opts), n)
             },
         )
@@ -284,19 +283,47 @@ fn place(
     out
 }
 
-/// A message from a user policy must not carry a Secret's value: any data/stringData value
-/// (or its base64 decoding's source) quoted in it is masked.
+/// A message from a user policy must not carry a Secret's value: any `data`/`stringData`
+/// value quoted in it, as written or base64-decoded, is masked.
 fn mask(object: &Value, mut msg: String) -> String {
     for field in ["data", "stringData"] {
-        if let Some(m) = object[field].as_object() {
-            for v in m.values().filter_map(Value::as_str) {
-                if v.len() >= 3 && msg.contains(v) {
-                    msg = msg.replace(v, "***");
+        let Some(m) = object[field].as_object() else {
+            continue;
+        };
+        for v in m.values().filter_map(Value::as_str) {
+            let decoded = (field == "data").then(|| base64_decode(v)).flatten();
+            for secret in std::iter::once(v.to_string()).chain(decoded) {
+                if secret.len() >= 3 && msg.contains(&secret) {
+                    msg = msg.replace(&secret, "***");
                 }
             }
         }
     }
     msg
+}
+
+/// Standard base64 (what `data` values are), to text; `None` if not valid.
+fn base64_decode(s: &str) -> Option<String> {
+    let mut bits = 0u32;
+    let mut n = 0;
+    let mut out = Vec::new();
+    for c in s.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=') {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        bits = (bits << 6) | u32::from(v);
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// The file and span of the node at `path`, else its nearest existing ancestor, else the
