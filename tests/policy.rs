@@ -582,3 +582,25 @@ deny contains msg if {
         }
     }
 }
+
+#[test]
+fn bundled_policies_are_listed_and_explained() {
+    let r = run(&["rules"]);
+    assert_eq!(r.code, 0);
+    for id in [
+        "GG-FLUX-001",
+        "GG-ARGO-001",
+        "GG-IMG-001",
+        "POLICY001",
+        "POLICY002",
+    ] {
+        assert!(r.stdout.contains(id), "{id}: {}", r.stdout);
+    }
+    let r = run(&["explain", "gg-flux-001"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r
+        .stdout
+        .starts_with("# GG-FLUX-001 (kustomization-prune): Flux Kustomization without pruning"));
+    assert!(r.stdout.contains("Default severity: warning"));
+    assert!(r.stdout.contains("## Use instead\nSet `spec.prune: true`"));
+}

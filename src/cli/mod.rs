@@ -319,10 +319,21 @@ fn run(cli: Cli) -> ExitCode {
                 println!("{}", r.documentation().trim_end());
                 ExitCode::SUCCESS
             }
-            None => {
-                eprintln!("gitgate: error: no rule `{rule}`; `gitgate rules` lists them");
-                ExitCode::from(2)
-            }
+            None => match crate::policy::bundled_docs()
+                .into_iter()
+                .find(|d| d.id.eq_ignore_ascii_case(&rule) || d.name == rule)
+            {
+                Some(d) => {
+                    println!("# {} ({}): {}\n", d.id, d.name, d.title);
+                    println!("Default severity: {}\n", d.severity.as_str());
+                    println!("{}", d.documentation());
+                    ExitCode::SUCCESS
+                }
+                None => {
+                    eprintln!("gitgate: error: no rule `{rule}`; `gitgate rules` lists them");
+                    ExitCode::from(2)
+                }
+            },
         },
         Command::ParseOnly { jobs, paths } => parse_only::run(jobs, &paths),
         Command::Policy(PolicyCommand::Test { dir }) => {
@@ -393,15 +404,29 @@ fn list_rules(format: Format) {
                     r.summary
                 );
             }
+            for d in crate::policy::bundled_docs() {
+                println!(
+                    "{:<8} {:<8} {:<26} {}",
+                    d.id,
+                    d.severity.as_str(),
+                    d.name,
+                    d.title
+                );
+            }
         }
         Format::Json => {
-            let v: Vec<_> = rules::ALL
+            let mut v: Vec<_> = rules::ALL
                 .iter()
                 .map(|r| {
                     serde_json::json!({"id": r.id, "name": r.name, "severity": r.severity,
                         "summary": r.summary, "help": r.fix, "documentation": r.documentation()})
                 })
                 .collect();
+            v.extend(crate::policy::bundled_docs().into_iter().map(|d| {
+                serde_json::json!({"id": d.id, "name": d.name, "severity": d.severity,
+                    "summary": d.title, "help": d.recommended_actions,
+                    "documentation": d.documentation(), "policy": d.path})
+            }));
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
     }

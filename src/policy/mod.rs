@@ -437,6 +437,62 @@ fn normalize(dir: &str, rel: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// A bundled policy's documentation, for `gitgate rules` and `gitgate explain`.
+pub struct PolicyDoc {
+    pub id: String,
+    pub severity: crate::diag::Severity,
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub recommended_actions: String,
+    pub path: String,
+}
+
+impl PolicyDoc {
+    /// In the shape of a built-in rule's documentation.
+    pub fn documentation(&self) -> String {
+        let mut d = format!(
+            "## What it does\n{}.\n\n## Why is this bad\n{}\n",
+            self.title, self.description
+        );
+        if !self.recommended_actions.is_empty() {
+            d.push_str(&format!("\n## Use instead\n{}\n", self.recommended_actions));
+        }
+        d.push_str(&format!(
+            "\n## Policy\nBundled Rego policy `{}`.",
+            self.path
+        ));
+        d
+    }
+}
+
+pub fn bundled_docs() -> Vec<PolicyDoc> {
+    let (policies, _) = load::load(&[], std::path::Path::new(""), true, false);
+    policies
+        .into_iter()
+        .filter_map(|p| {
+            let m = p.meta?;
+            let deny = p
+                .heads
+                .iter()
+                .any(|h| eval::result_kind(&h.name) == Some(crate::diag::Severity::Error));
+            Some(PolicyDoc {
+                id: m.id?,
+                severity: m.severity.unwrap_or(if deny {
+                    crate::diag::Severity::Error
+                } else {
+                    crate::diag::Severity::Warning
+                }),
+                name: p.package.rsplit('.').next().unwrap_or("").replace('_', "-"),
+                title: m.title.unwrap_or_default(),
+                description: m.description.unwrap_or_default(),
+                recommended_actions: m.recommended_actions.unwrap_or_default(),
+                path: p.path,
+            })
+        })
+        .collect()
+}
+
 /// `gitgate policy test [DIR]`: the bundled library's tests and DIR's. Prints one line per
 /// test; returns whether all passed (and no policy failed to load).
 pub fn test_command(dir: Option<&std::path::Path>, out: &mut dyn std::io::Write) -> bool {
