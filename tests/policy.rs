@@ -473,6 +473,17 @@ deny_loop contains msg if {
         "{rows:?}"
     );
     assert!(rows.contains(&("conftest:main".into(), "objects.yaml".into(), 4, 9)));
+    // The broken v1 file is not retried as v0 (regorus would print keyword warnings).
+    let r = run(&[
+        "check",
+        d.to_str().unwrap(),
+        "--root",
+        d.to_str().unwrap(),
+        "--policy",
+        d.join("policy").to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stderr, "");
 }
 
 #[test]

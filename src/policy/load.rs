@@ -154,9 +154,18 @@ fn parse(path: &str, text: &str) -> Result<(String, bool), Box<Finding>> {
         Err(e1) => {
             let mut e = regorus::Engine::new();
             e.set_rego_v0(true);
-            match e.add_policy(path.to_string(), text.to_string()) {
+            // A v1-style file (bare `if`/`contains`) with a syntax error is not retried as
+            // v0: regorus would print a keyword warning on stderr, and the v1 error is the
+            // useful one.
+            let retry: Result<String, ()> = if v1_style(text) {
+                Err(())
+            } else {
+                e.add_policy(path.to_string(), text.to_string())
+                    .map_err(|_| ())
+            };
+            match retry {
                 Ok(p) => (p, true),
-                Err(_) => {
+                Err(()) => {
                     let msg = e1.to_string();
                     let span = error_pos(path, &msg);
                     let first = msg
@@ -176,6 +185,17 @@ fn parse(path: &str, text: &str) -> Result<(String, bool), Box<Finding>> {
         }
     };
     Ok((pkg.trim_start_matches("data.").to_string(), v0))
+}
+
+/// Uses `if` or `contains` as keywords without importing them (only v1 allows that).
+fn v1_style(text: &str) -> bool {
+    let code = scrub(text);
+    if code.contains("import rego.v1") || code.contains("import future.keywords") {
+        return false;
+    }
+    references(&code)
+        .iter()
+        .any(|(w, _)| w == "if" || w == "contains")
 }
 
 /// `path:LINE:COL` in a regorus error message.
