@@ -455,6 +455,12 @@ deny_loop contains msg if {
         "policy/broken.rego",
         "package main\n\ndeny contains msg if {\n  input.kind ==\n}\n",
     );
+    // Rules only (no function): regorus reports it at evaluation, without crashing.
+    write(
+        d,
+        "policy/cycle.rego",
+        "package main\nimport rego.v1\na if b\nb if a\ndeny_cycle contains \"x\" if {\n  input.kind == \"Deployment\"\n  a\n}\n",
+    );
     let (code, report) = check_json(d, &["--policy", d.join("policy").to_str().unwrap()]);
     assert_eq!(code, 1);
     let rows = policy_findings(&report);
@@ -473,6 +479,13 @@ deny_loop contains msg if {
         "{rows:?}"
     );
     assert!(rows.contains(&("conftest:main".into(), "objects.yaml".into(), 4, 9)));
+    let errors = message_of(&report, "POLICY002");
+    assert!(
+        errors.iter().any(|m| m.contains("data.main.deny_cycle")
+            && m.contains("recursion detected")
+            && m.contains("policy/cycle.rego:3:1")),
+        "{errors:?}"
+    );
     // The broken v1 file is not retried as v0 (regorus would print keyword warnings).
     let r = run(&[
         "check",

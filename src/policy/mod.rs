@@ -261,7 +261,7 @@ fn place(
                 let error = if secret {
                     "evaluation error (details withheld: the object is a Secret)".into()
                 } else {
-                    error.lines().next().unwrap_or("").to_string()
+                    short_error(&error)
                 };
                 Finding::new(
                     &eval_error::RULE,
@@ -281,6 +281,24 @@ fn place(
         out.push((f, dir.clone()));
     }
     out
+}
+
+/// A regorus error in one line: its `error:` text and the policy position it names.
+fn short_error(error: &str) -> String {
+    let lines: Vec<&str> = error
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let text = lines
+        .iter()
+        .find_map(|l| l.split_once("error:").map(|(_, m)| m.trim()))
+        .or_else(|| lines.iter().find(|l| !l.starts_with("-->")).copied())
+        .unwrap_or("unknown error");
+    match lines.iter().find_map(|l| l.strip_prefix("-->")) {
+        Some(at) => format!("{text} (at {})", at.trim()),
+        None => text.to_string(),
+    }
 }
 
 /// A message from a user policy must not carry a Secret's value: any `data`/`stringData`
