@@ -137,13 +137,12 @@ pub fn prepare(
             }
         }
     }
-    (
-        Prepared {
-            engine,
-            targets: targets.into_values().collect(),
-        },
-        findings,
-    )
+    let targets: Vec<Target> = targets.into_values().collect();
+    // Analyse the modules once, here: a clone of an unprepared engine would redo it on its
+    // first evaluation, and rayon clones once per job split, not once per thread.
+    // A trivial query prepares without evaluating any policy rule.
+    let _ = engine.eval_query("true".into(), false);
+    (Prepared { engine, targets }, findings)
 }
 
 /// One result of one rule on one object.
