@@ -282,10 +282,10 @@ pub fn stopped_finding(t: &Target, timeout: Duration, object: &str) -> Finding {
     )
 }
 
-/// `gitgate policy test`: every `test_*` rule, as `opa test` runs them. Returns
-/// (name, file, passed, error).
+/// `gitgate policy test`: every `test_*` rule, as `opa test` runs them (true passes;
+/// false, undefined or an error fails).
 pub fn run_tests(policies: &[Policy], timeout: Duration) -> (Vec<TestResult>, Vec<Finding>) {
-    let (mut prep, findings) = prepare(policies, timeout, &[]);
+    let (prep, findings) = prepare(policies, timeout, &[]);
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for p in policies {
@@ -312,7 +312,6 @@ pub fn run_tests(policies: &[Policy], timeout: Duration) -> (Vec<TestResult>, Ve
             });
         }
     }
-    let _ = &mut prep;
     (out, findings)
 }
 

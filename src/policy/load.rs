@@ -112,10 +112,7 @@ pub fn load(
         }
     }
     let rejected = recursion(&policies);
-    for (idx, f) in &rejected {
-        let _ = idx;
-        findings.push(f.clone());
-    }
+    findings.extend(rejected.iter().map(|(_, f)| f.clone()));
     let bad: HashSet<usize> = rejected.iter().map(|(i, _)| *i).collect();
     let policies = policies
         .into_iter()
