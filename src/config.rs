@@ -53,6 +53,12 @@ pub struct Config {
     pub missing_schema: Option<crate::validate::MissingSchema>,
     /// Extra JSON schemas, kubeconform layout; relative to the repository root.
     pub schema_dir: Option<Vec<String>>,
+    /// Rego policy directories (conftest-style `package main`); relative to the root.
+    pub policy: Option<Vec<String>>,
+    /// Run the bundled policy library (default true).
+    pub bundled_policies: Option<bool>,
+    /// Execution time limit of one policy rule on one object, in milliseconds (default 1000).
+    pub policy_timeout: Option<u64>,
     #[serde(default)]
     pub limits: LimitsConfig,
 }

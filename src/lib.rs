@@ -8,6 +8,7 @@ pub mod config;
 pub mod diag;
 pub mod load;
 pub mod pipeline;
+pub mod policy;
 pub mod render;
 pub mod report;
 pub mod rules;

@@ -1,4 +1,4 @@
-//! The pipeline: walk → load → (render → validate → policy, in later stages) → findings.
+//! The pipeline: walk → load → render → validate → policy → findings.
 //! Each stage is a module named after it; this file only wires them together.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -28,6 +28,8 @@ pub struct CheckOptions {
     pub render: bool,
     /// Validate objects against schemas (`None`: off).
     pub validate: Option<crate::validate::ValidateOptions>,
+    /// Evaluate Rego policies (`None`: off).
+    pub policy: Option<crate::policy::PolicyOptions>,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -43,6 +45,9 @@ pub struct Stats {
     pub rendered_objects: usize,
     /// Objects validated against a schema (plain and rendered).
     pub validated_objects: usize,
+    /// Objects evaluated against policies, and single rule evaluations.
+    pub policy_objects: usize,
+    pub policy_evaluations: usize,
     pub elapsed: Duration,
 }
 
@@ -57,6 +62,8 @@ pub struct Outcome {
     pub internal_error: bool,
     /// What validation looked at, when it ran.
     pub validation: Option<crate::validate::Report>,
+    /// What the policy stage did, when it ran.
+    pub policy: Option<crate::policy::Report>,
 }
 
 /// Deep documents recurse in a few places (conversion, rules, drop): give workers room.
@@ -162,6 +169,31 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, WalkError> {
         }
     }
 
+    let mut policy = None;
+    if let Some(p) = &opts.policy {
+        let run = catch_unwind(AssertUnwindSafe(|| {
+            pool.install(|| crate::policy::policy_repo(&opts.root, &files, &rendered, p))
+        }));
+        match run {
+            Ok((f, report)) => {
+                internal_error |= f.iter().any(|f| f.rule == rules::internal::RULE.id);
+                findings.extend(f);
+                stats.policy_objects = report.objects;
+                stats.policy_evaluations = report.evaluations;
+                policy = Some(report);
+            }
+            Err(_) => {
+                internal_error = true;
+                findings.push(Finding::new(
+                    &rules::internal::RULE,
+                    String::new(),
+                    None,
+                    "internal error while evaluating policies; policies were not evaluated".into(),
+                ));
+            }
+        }
+    }
+
     let by_path: std::collections::HashMap<&str, &SourceFile> =
         files.iter().map(|f| (f.path.as_str(), f)).collect();
     assign_fingerprints(&mut findings, &|loc: &Location| {
@@ -175,6 +207,7 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, WalkError> {
         stats,
         internal_error,
         validation,
+        policy,
     })
 }
 

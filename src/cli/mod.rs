@@ -25,6 +25,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once per process: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check a repository (or some paths in it).
@@ -41,6 +43,9 @@ pub enum Command {
         /// Rule id (YAML002) or name (duplicate-key).
         rule: String,
     },
+    /// Rego policies: `gitgate policy test [DIR]`.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
     /// Developer aid: render as a JSON array of documents (no emitter involved).
     #[command(name = "__render-json", hide = true)]
     RenderJson(RenderArgs),
@@ -50,6 +55,15 @@ pub enum Command {
         #[arg(long)]
         jobs: Option<usize>,
         paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PolicyCommand {
+    /// Run the `test_*` rules of the bundled library (and of DIR), as `opa test` does.
+    Test {
+        /// A directory of `.rego` files and their `*_test.rego` files.
+        dir: Option<PathBuf>,
     },
 }
 
@@ -137,6 +151,20 @@ pub struct CheckArgs {
     /// Do not validate objects against schemas.
     #[arg(long)]
     pub no_validate: bool,
+    /// Rego policy directory, conftest-style `package main` (repeatable; adds to the config's
+    /// `policy`).
+    #[arg(long = "policy", value_name = "DIR")]
+    pub policy_dirs: Vec<PathBuf>,
+    /// Do not evaluate policies (neither the bundled library nor --policy).
+    #[arg(long)]
+    pub no_policy: bool,
+    /// Do not run the bundled policy library (user policies still run).
+    #[arg(long)]
+    pub no_bundled_policies: bool,
+    /// Time limit of one policy rule on one object, in milliseconds [default: 1000, or the
+    /// config's `policy-timeout`]
+    #[arg(long, value_name = "MS")]
+    pub policy_timeout: Option<u64>,
     /// Also print what validation used (CRDs from the repository, CEL rules not checked) on
     /// standard error.
     #[arg(long, short = 'v')]
@@ -201,6 +229,42 @@ fn validate_options(
     })
 }
 
+/// Policy settings: command line over `.gitgate.yaml` over defaults.
+fn policy_options(
+    args: &CheckArgs,
+    cfg: &config::Config,
+    root: &Path,
+    kubernetes_version: Option<&str>,
+) -> Result<Option<crate::policy::PolicyOptions>, String> {
+    if args.no_policy {
+        return Ok(None);
+    }
+    let mut dirs: Vec<PathBuf> = cfg.policy.iter().flatten().map(|d| root.join(d)).collect();
+    dirs.extend(args.policy_dirs.iter().cloned());
+    let dirs = dirs
+        .iter()
+        .map(|d| {
+            if d.exists() {
+                canonical(d)
+            } else {
+                Err(format!("policy directory `{}` does not exist", d.display()))
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut opts = crate::policy::PolicyOptions {
+        dirs,
+        bundled: !args.no_bundled_policies && cfg.bundled_policies.unwrap_or(true),
+        ..Default::default()
+    };
+    if let Some(v) = kubernetes_version {
+        opts.kubernetes_version = v.to_string();
+    }
+    if let Some(ms) = args.policy_timeout.or(cfg.policy_timeout) {
+        opts.timeout = std::time::Duration::from_millis(ms.max(1));
+    }
+    Ok(Some(opts))
+}
+
 fn parse_size_arg(s: &str) -> Result<u64, String> {
     config::parse_size(s)
 }
@@ -255,12 +319,31 @@ fn run(cli: Cli) -> ExitCode {
                 println!("{}", r.documentation().trim_end());
                 ExitCode::SUCCESS
             }
-            None => {
-                eprintln!("gitgate: error: no rule `{rule}`; `gitgate rules` lists them");
-                ExitCode::from(2)
-            }
+            None => match crate::policy::bundled_docs()
+                .into_iter()
+                .find(|d| d.id.eq_ignore_ascii_case(&rule) || d.name == rule)
+            {
+                Some(d) => {
+                    println!("# {} ({}): {}\n", d.id, d.name, d.title);
+                    println!("Default severity: {}\n", d.severity.as_str());
+                    println!("{}", d.documentation());
+                    ExitCode::SUCCESS
+                }
+                None => {
+                    eprintln!("gitgate: error: no rule `{rule}`; `gitgate rules` lists them");
+                    ExitCode::from(2)
+                }
+            },
         },
         Command::ParseOnly { jobs, paths } => parse_only::run(jobs, &paths),
+        Command::Policy(PolicyCommand::Test { dir }) => {
+            let mut out = std::io::stdout().lock();
+            if crate::policy::test_command(dir.as_deref(), &mut out) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
     }
 }
 
@@ -322,15 +405,29 @@ fn list_rules(format: Format) {
                     r.summary
                 );
             }
+            for d in crate::policy::bundled_docs() {
+                println!(
+                    "{:<8} {:<8} {:<26} {}",
+                    d.id,
+                    d.severity.as_str(),
+                    d.name,
+                    d.title
+                );
+            }
         }
         Format::Json => {
-            let v: Vec<_> = rules::ALL
+            let mut v: Vec<_> = rules::ALL
                 .iter()
                 .map(|r| {
                     serde_json::json!({"id": r.id, "name": r.name, "severity": r.severity,
                         "summary": r.summary, "help": r.fix, "documentation": r.documentation()})
                 })
                 .collect();
+            v.extend(crate::policy::bundled_docs().into_iter().map(|d| {
+                serde_json::json!({"id": d.id, "name": d.name, "severity": d.severity,
+                    "summary": d.title, "help": d.recommended_actions,
+                    "documentation": d.documentation(), "policy": d.path})
+            }));
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
     }
@@ -401,6 +498,12 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     } else {
         Some(validate_options(&args, &cfg, &root)?)
     };
+    let policy = policy_options(
+        &args,
+        &cfg,
+        &root,
+        validate.as_ref().map(|v| v.kubernetes_version.as_str()),
+    )?;
     let opts = CheckOptions {
         root,
         paths,
@@ -415,10 +518,21 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
             .restrictor(),
         render: !args.no_render,
         validate,
+        policy,
     };
     let fail_on = args.fail_on.or(cfg.fail_on).unwrap_or(FailOn::Error);
     let outcome = pipeline::check(&opts).map_err(|e| e.to_string())?;
     if args.verbose {
+        if let Some(p) = &outcome.policy {
+            eprintln!(
+                "gitgate: {} policy rules from {} files on {} objects: {} evaluations in {:.1} ms",
+                p.rules,
+                p.policies,
+                p.objects,
+                p.evaluations,
+                p.eval_time.as_secs_f64() * 1000.0
+            );
+        }
         if let (Some(v), Some(r)) = (&opts.validate, &outcome.validation) {
             eprintln!(
                 "gitgate: validated {} objects against Kubernetes {} ({}strict)",

@@ -6,6 +6,7 @@ use crate::diag::Severity;
 
 pub mod file;
 pub mod internal;
+pub mod policy;
 pub mod render;
 pub mod schema;
 pub mod yaml;
@@ -91,6 +92,8 @@ pub const ALL: &[&Rule] = &[
     &schema::removed_api::RULE,
     &schema::deprecated_api::RULE,
     &schema::unusable_schema::RULE,
+    &policy::load_error::RULE,
+    &policy::eval_error::RULE,
 ];
 
 /// Looks a rule up by id (case-insensitive) or name.

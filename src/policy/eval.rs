@@ -1,0 +1,324 @@
+//! Evaluation: one prepared engine holding every policy, cloned per worker (cheap: modules
+//! are shared), every rule under regorus' execution time limit.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use regorus::utils::limits::ExecutionTimerConfig;
+use regorus::Engine;
+use serde_json::Value;
+
+use super::load::{point, Policy};
+use crate::diag::{Finding, Severity};
+use crate::rules::policy::{eval_error, load_error, violation};
+
+thread_local! {
+    /// The object being evaluated on this thread, for `gitgate.context()`. Kept out of `data`
+    /// because changing `data` makes regorus re-analyse every module on the next evaluation.
+    static CONTEXT: RefCell<regorus::Value> = const { RefCell::new(regorus::Value::Null) };
+}
+
+/// One result rule of one package (`data.main.deny`).
+pub struct Target {
+    pub query: String,
+    pub package: String,
+    pub rule: String,
+    pub id: &'static str,
+    pub severity: Severity,
+    pub help: Option<String>,
+    /// The files defining it, and the line of its first definition.
+    pub files: Vec<String>,
+    pub line: u32,
+    pub kinds: Vec<String>,
+    /// Set once the rule ran past its time limit: it is not evaluated again.
+    pub stopped: AtomicBool,
+}
+
+pub struct Prepared {
+    pub engine: Engine,
+    pub targets: Vec<Target>,
+}
+
+/// `deny`, `violation`, `warn` and their `_suffix` variants (conftest's result rules).
+pub fn result_kind(name: &str) -> Option<Severity> {
+    let base = name.split_once('_').map_or(name, |(b, _)| b);
+    match base {
+        "deny" | "violation" => Some(Severity::Error),
+        "warn" => Some(Severity::Warning),
+        _ => None,
+    }
+}
+
+/// Rule ids live as long as the process (`Finding::rule` is `&'static str`); each distinct
+/// id is leaked once.
+fn intern(s: &str) -> &'static str {
+    static IDS: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
+    let mut ids = IDS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(i) = ids.iter().find(|i| **i == s) {
+        return i;
+    }
+    let leaked: &'static str = Box::leak(s.to_string().into_boxed_str());
+    ids.push(leaked);
+    leaked
+}
+
+/// A fresh engine with the `gitgate.context()` extension and the time limit.
+pub fn engine(timeout: Duration) -> Engine {
+    let mut e = Engine::new();
+    e.set_execution_timer_config(ExecutionTimerConfig {
+        limit: timeout,
+        check_interval: std::num::NonZeroU32::new(32).expect("non-zero"),
+    });
+    e.set_gather_prints(true);
+    let ext = |_: Vec<regorus::Value>| Ok(CONTEXT.with(|c| c.borrow().clone()));
+    e.add_extension("gitgate.context".into(), 0, Box::new(ext))
+        .expect("a fresh engine has no extensions");
+    e
+}
+
+/// Adds every policy to one engine. `user_namespaces`: the packages whose result rules user
+/// policies contribute (conftest's default is `main`); bundled packages always count.
+pub fn prepare(
+    policies: &[Policy],
+    timeout: Duration,
+    user_namespaces: &[String],
+) -> (Prepared, Vec<Finding>) {
+    let mut engine = engine(timeout);
+    let mut findings = Vec::new();
+    let mut added: Vec<&Policy> = Vec::new();
+    for p in policies {
+        engine.set_rego_v0(p.rego_v0);
+        match engine.add_policy(p.path.clone(), p.text.clone()) {
+            Ok(_) => added.push(p),
+            Err(e) => findings.push(Finding::new(
+                &load_error::RULE,
+                p.path.clone(),
+                None,
+                format!("policy could not be added: {e}"),
+            )),
+        }
+    }
+    // Result rules by package; metadata only when the package's files agree on it.
+    let mut targets: BTreeMap<(String, String), Target> = BTreeMap::new();
+    for p in &added {
+        if p.test || (!p.bundled && !user_namespaces.contains(&p.package)) {
+            continue;
+        }
+        for h in &p.heads {
+            let Some(default_sev) = result_kind(&h.name) else {
+                continue;
+            };
+            let key = (p.package.clone(), h.name.clone());
+            let t = targets.entry(key).or_insert_with(|| {
+                let id = p
+                    .meta
+                    .as_ref()
+                    .and_then(|m| m.id.clone())
+                    .unwrap_or_else(|| format!("conftest:{}", p.package));
+                let meta = p.meta.clone().unwrap_or_default();
+                Target {
+                    query: format!("data.{}.{}", p.package, h.name),
+                    package: p.package.clone(),
+                    rule: h.name.clone(),
+                    id: intern(&id),
+                    severity: meta.severity.unwrap_or(default_sev),
+                    help: meta.recommended_actions.clone(),
+                    files: Vec::new(),
+                    line: h.line,
+                    kinds: meta.kinds.clone(),
+                    stopped: AtomicBool::new(false),
+                }
+            });
+            if !t.files.contains(&p.path) {
+                t.files.push(p.path.clone());
+            }
+        }
+    }
+    let targets: Vec<Target> = targets.into_values().collect();
+    // Analyse the modules once, here: a clone of an unprepared engine would redo it on its
+    // first evaluation, and rayon clones once per job split, not once per thread.
+    // A trivial query prepares without evaluating any policy rule.
+    let _ = engine.eval_query("true".into(), false);
+    (Prepared { engine, targets }, findings)
+}
+
+/// One result of one rule on one object.
+pub struct Hit {
+    pub target: usize,
+    pub msg: String,
+    pub path: Option<Vec<crate::load::tree::PathSeg>>,
+}
+
+/// What evaluating an object produced.
+pub enum Outcome {
+    Hit(Hit),
+    /// The rule failed on this object (not a time-out).
+    Failed {
+        target: usize,
+        error: String,
+    },
+    /// The rule ran past its limit on this object; it is now stopped for the run.
+    Stopped {
+        target: usize,
+        error: String,
+    },
+}
+
+fn applies(t: &Target, api_version: &str, kind: &str) -> bool {
+    if t.kinds.is_empty() {
+        return true;
+    }
+    let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+    t.kinds.iter().any(|k| match k.split_once('/') {
+        Some((g, k)) => g == group && k == kind,
+        None => k == kind,
+    })
+}
+
+/// Evaluates every applicable result rule on one object; also returns how many ran.
+pub fn eval_object(
+    prep: &Prepared,
+    engine: &mut Engine,
+    object: &Value,
+    context: &Value,
+) -> (Vec<Outcome>, usize) {
+    let api_version = object["apiVersion"].as_str().unwrap_or("");
+    let kind = object["kind"].as_str().unwrap_or("");
+    CONTEXT.with(|c| *c.borrow_mut() = regorus::Value::from(context.clone()));
+    engine.set_input(regorus::Value::from(object.clone()));
+    let mut out = Vec::new();
+    let mut evaluated = 0;
+    for (i, t) in prep.targets.iter().enumerate() {
+        if t.stopped.load(Ordering::Relaxed) || !applies(t, api_version, kind) {
+            continue;
+        }
+        evaluated += 1;
+        match engine.eval_rule(t.query.clone()) {
+            Ok(v) => {
+                let v = serde_json::to_value(&v).unwrap_or(Value::Null);
+                let items = match v {
+                    Value::Array(a) => a,
+                    Value::Null => Vec::new(),
+                    Value::String(s) if s == "<undefined>" => Vec::new(),
+                    // A complete rule (`deny := "…"`): one result.
+                    other => vec![other],
+                };
+                for item in items {
+                    let (msg, path) = match &item {
+                        Value::String(s) => (s.clone(), None),
+                        Value::Object(o) => (
+                            o.get("msg")
+                                .and_then(Value::as_str)
+                                .map_or_else(|| item.to_string(), String::from),
+                            o.get("path").and_then(Value::as_array).map(|a| {
+                                a.iter()
+                                    .filter_map(|s| match s {
+                                        Value::String(k) => {
+                                            Some(crate::load::tree::PathSeg::Key(k.clone()))
+                                        }
+                                        Value::Number(n) => n
+                                            .as_u64()
+                                            .map(|n| crate::load::tree::PathSeg::Index(n as usize)),
+                                        _ => None,
+                                    })
+                                    .collect()
+                            }),
+                        ),
+                        Value::Bool(_) => continue,
+                        other => (other.to_string(), None),
+                    };
+                    out.push(Outcome::Hit(Hit {
+                        target: i,
+                        msg,
+                        path,
+                    }));
+                }
+            }
+            Err(e) => {
+                let error = e.to_string();
+                if error.contains("time limit") {
+                    // Only the first worker to stop it reports.
+                    if !t.stopped.swap(true, Ordering::Relaxed) {
+                        out.push(Outcome::Stopped { target: i, error });
+                    }
+                } else {
+                    out.push(Outcome::Failed { target: i, error });
+                }
+            }
+        }
+    }
+    let _ = engine.take_prints();
+    (out, evaluated)
+}
+
+/// The finding for a policy result (location filled in by the caller).
+pub fn hit_finding(
+    t: &Target,
+    path: String,
+    span: Option<crate::span::Span>,
+    msg: String,
+) -> Finding {
+    let mut f = Finding::new(&violation::RULE, path, span, msg);
+    f.rule = t.id;
+    f.severity = t.severity;
+    f.help = t.help.clone();
+    f
+}
+
+pub fn stopped_finding(t: &Target, timeout: Duration, object: &str) -> Finding {
+    Finding::new(
+        &eval_error::RULE,
+        t.files.first().cloned().unwrap_or_default(),
+        Some(point(t.line, 1)),
+        format!(
+            "policy rule `{}` ({}) ran past the {} ms time limit on {object}; it was stopped and not evaluated on the remaining objects",
+            t.query,
+            t.files.join(", "),
+            timeout.as_millis()
+        ),
+    )
+}
+
+/// `gitgate policy test`: every `test_*` rule, as `opa test` runs them (true passes;
+/// false, undefined or an error fails).
+pub fn run_tests(policies: &[Policy], timeout: Duration) -> (Vec<TestResult>, Vec<Finding>) {
+    let (prep, findings) = prepare(policies, timeout, &[]);
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for p in policies {
+        for h in &p.heads {
+            if !h.name.starts_with("test_") || h.function {
+                continue;
+            }
+            let query = format!("data.{}.{}", p.package, h.name);
+            if !seen.insert(query.clone()) {
+                continue;
+            }
+            let mut e = prep.engine.clone();
+            let r = e.eval_rule(query.clone());
+            let (passed, error) = match r {
+                Ok(v) => (v == regorus::Value::from(true), None),
+                Err(e) => (false, Some(e.to_string())),
+            };
+            out.push(TestResult {
+                name: query,
+                file: p.path.clone(),
+                line: h.line,
+                passed,
+                error,
+            });
+        }
+    }
+    (out, findings)
+}
+
+pub struct TestResult {
+    pub name: String,
+    pub file: String,
+    pub line: u32,
+    pub passed: bool,
+    pub error: Option<String>,
+}
