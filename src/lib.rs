@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod load;
+pub mod objects;
 pub mod pipeline;
 pub mod policy;
 pub mod render;

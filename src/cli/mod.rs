@@ -395,7 +395,13 @@ fn render(args: RenderArgs, json: bool) -> ExitCode {
 fn list_rules(format: Format) {
     match format {
         Format::Text => {
-            let id_width = rules::ALL.iter().map(|r| r.id.len()).max().unwrap_or(8);
+            let policies = crate::policy::bundled_docs();
+            let id_width = rules::ALL
+                .iter()
+                .map(|r| r.id.len())
+                .chain(policies.iter().map(|d| d.id.len()))
+                .max()
+                .unwrap_or(8);
             for r in rules::ALL {
                 println!(
                     "{:<id_width$} {:<8} {:<26} {}",
@@ -405,9 +411,9 @@ fn list_rules(format: Format) {
                     r.summary
                 );
             }
-            for d in crate::policy::bundled_docs() {
+            for d in policies {
                 println!(
-                    "{:<8} {:<8} {:<26} {}",
+                    "{:<id_width$} {:<8} {:<26} {}",
                     d.id,
                     d.severity.as_str(),
                     d.name,

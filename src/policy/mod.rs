@@ -8,7 +8,7 @@ mod bundled;
 pub mod eval;
 pub mod load;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -18,7 +18,8 @@ use serde_json::{json, Value};
 use crate::diag::Finding;
 use crate::load::tree::PathSeg;
 use crate::load::{DocClass, FileKind, SourceFile};
-use crate::render::node::{Kind, Prov, RNode};
+use crate::objects::{consumed_files, first_line, Origin};
+use crate::render::node::{Kind, Prov};
 use crate::render::Rendered;
 use crate::rules::policy::eval_error;
 use crate::span::Span;
@@ -62,19 +63,6 @@ pub struct Report {
 
 /// A finding and the kustomization directory whose output it was found in.
 type Placed = (Finding, Option<String>);
-
-/// An object and where it comes from.
-enum Origin<'a> {
-    Plain {
-        file: &'a SourceFile,
-        doc: &'a crate::load::Document,
-    },
-    Rendered {
-        dir: &'a str,
-        node: &'a RNode,
-        origin: Option<&'a Prov>,
-    },
-}
 
 struct Object<'a> {
     value: Value,
@@ -397,62 +385,6 @@ fn locate(o: &Object<'_>, path: &[PathSeg]) -> (String, Option<Span>) {
             }
         }
     }
-}
-
-fn first_line(span: Span) -> Span {
-    Span {
-        start: span.start,
-        end: span.start,
-    }
-}
-
-/// Files a kustomization names: checked as part of what it renders (the same rule as
-/// validation's, which keeps its helper private to its stage).
-fn consumed_files(files: &[SourceFile]) -> HashSet<String> {
-    let known: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let mut out = HashSet::new();
-    for f in files.iter().filter(|f| f.kind == FileKind::Kustomization) {
-        let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
-        for d in &f.docs {
-            let Some(v) = &d.value else { continue };
-            let mut strings = Vec::new();
-            collect_strings(v, &mut strings);
-            for s in strings {
-                if let Some(p) = normalize(dir, s) {
-                    if known.contains(p.as_str()) {
-                        out.insert(p);
-                    }
-                }
-            }
-        }
-    }
-    out
-}
-
-fn collect_strings<'v>(v: &'v Value, out: &mut Vec<&'v str>) {
-    match v {
-        Value::String(s) => out.push(s),
-        Value::Array(a) => a.iter().for_each(|x| collect_strings(x, out)),
-        Value::Object(o) => o.values().for_each(|x| collect_strings(x, out)),
-        _ => {}
-    }
-}
-
-fn normalize(dir: &str, rel: &str) -> Option<String> {
-    if rel.contains("://") || rel.starts_with('/') || rel.contains('\n') {
-        return None;
-    }
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// A bundled policy's documentation, for `gitgate rules` and `gitgate explain`.

@@ -9,7 +9,7 @@ pub mod catalog;
 pub mod crd;
 mod message;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -18,11 +18,11 @@ use serde_json::Value;
 use crate::diag::{Finding, Severity};
 use crate::load::tree::PathSeg;
 use crate::load::{DocClass, FileKind, SourceFile};
-use crate::render::node::RNode;
 use crate::render::Rendered;
 use crate::rules::schema as rules;
 use crate::span::Span;
 
+use crate::objects::{consumed_files, first_line, Origin};
 use catalog::{Catalog, Lookup};
 
 /// What to do about an object without a schema.
@@ -84,19 +84,6 @@ pub struct Report {
     pub objects: usize,
     /// CRDs read from the repository, with their CEL rules (not evaluated).
     pub repo_crds: Vec<(String, String, usize)>,
-}
-
-/// Where an object's values come from, to place findings.
-enum Origin<'a> {
-    Plain {
-        file: &'a SourceFile,
-        doc: &'a crate::load::Document,
-    },
-    Rendered {
-        dir: &'a str,
-        node: &'a RNode,
-        origin: Option<&'a crate::render::node::Prov>,
-    },
 }
 
 struct Object<'a> {
@@ -233,56 +220,6 @@ fn shown_dir(d: &str) -> &str {
     } else {
         d
     }
-}
-
-/// Files a kustomization names (resources, patches, configurations…): they are checked as
-/// part of what the kustomization renders, not on their own (a patch is a partial object).
-fn consumed_files(files: &[SourceFile]) -> HashSet<String> {
-    let known: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let mut out = HashSet::new();
-    for f in files.iter().filter(|f| f.kind == FileKind::Kustomization) {
-        let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
-        for d in &f.docs {
-            let Some(v) = &d.value else { continue };
-            let mut strings = Vec::new();
-            collect_strings(v, &mut strings);
-            for s in strings {
-                if let Some(p) = normalize(dir, s) {
-                    if known.contains(p.as_str()) {
-                        out.insert(p);
-                    }
-                }
-            }
-        }
-    }
-    out
-}
-
-fn collect_strings<'v>(v: &'v Value, out: &mut Vec<&'v str>) {
-    match v {
-        Value::String(s) => out.push(s),
-        Value::Array(a) => a.iter().for_each(|x| collect_strings(x, out)),
-        Value::Object(o) => o.values().for_each(|x| collect_strings(x, out)),
-        _ => {}
-    }
-}
-
-/// `dir` + `rel`, with `.` and `..` resolved; `None` if it leaves the repository.
-fn normalize(dir: &str, rel: &str) -> Option<String> {
-    if rel.contains("://") || rel.starts_with('/') || rel.contains('\n') {
-        return None;
-    }
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 fn validate_object(
@@ -465,13 +402,5 @@ fn locate(o: &Object<'_>, path: &[PathSeg], target: Target) -> (String, Option<S
                 None => fallback(),
             }
         }
-    }
-}
-
-/// A span reduced to its first line (a whole document or mapping is too much to underline).
-fn first_line(span: Span) -> Span {
-    Span {
-        start: span.start,
-        end: span.start,
     }
 }

@@ -1,0 +1,99 @@
+//! The objects the later stages (validate, policy) check, and where their values come from:
+//! plain manifests that no kustomization names, and every object a kustomization renders.
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+
+use crate::load::{Document, FileKind, SourceFile};
+use crate::render::node::{Prov, RNode};
+use crate::span::Span;
+
+/// Where an object's values come from, to place findings.
+pub enum Origin<'a> {
+    Plain {
+        file: &'a SourceFile,
+        doc: &'a Document,
+    },
+    Rendered {
+        /// The kustomization directory whose output it is.
+        dir: &'a str,
+        node: &'a RNode,
+        /// The document (or generator entry) it was read from.
+        origin: Option<&'a Prov>,
+    },
+}
+
+/// Files a kustomization names (resources, patches, configurations…): they are checked as
+/// part of what the kustomization renders, not on their own (a patch is a partial object).
+pub fn consumed_files(files: &[SourceFile]) -> HashSet<String> {
+    let known: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut out = HashSet::new();
+    for f in files.iter().filter(|f| f.kind == FileKind::Kustomization) {
+        let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
+        for d in &f.docs {
+            let Some(v) = &d.value else { continue };
+            let mut strings = Vec::new();
+            collect_strings(v, &mut strings);
+            for s in strings {
+                if let Some(p) = normalize(dir, s) {
+                    if known.contains(p.as_str()) {
+                        out.insert(p);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn collect_strings<'v>(v: &'v Value, out: &mut Vec<&'v str>) {
+    match v {
+        Value::String(s) => out.push(s),
+        Value::Array(a) => a.iter().for_each(|x| collect_strings(x, out)),
+        Value::Object(o) => o.values().for_each(|x| collect_strings(x, out)),
+        _ => {}
+    }
+}
+
+/// `dir` + `rel`, with `.` and `..` resolved; `None` if it leaves the repository.
+fn normalize(dir: &str, rel: &str) -> Option<String> {
+    if rel.contains("://") || rel.starts_with('/') || rel.contains('\n') {
+        return None;
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// A span reduced to its start (a whole document or mapping is too much to underline).
+pub fn first_line(span: Span) -> Span {
+    Span {
+        start: span.start,
+        end: span.start,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+
+    #[test]
+    fn normalizes_relative_paths_inside_the_repository() {
+        assert_eq!(
+            normalize("apps/prod", "../base/deploy.yaml").as_deref(),
+            Some("apps/base/deploy.yaml")
+        );
+        assert_eq!(normalize("", "./a.yaml").as_deref(), Some("a.yaml"));
+        assert_eq!(normalize("a", "../../x"), None);
+        assert_eq!(normalize("a", "https://example.com/x"), None);
+    }
+}
