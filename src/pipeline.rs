@@ -148,49 +148,25 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, WalkError> {
     stats.rendered_objects = rendered.iter().map(|r| r.resources.len()).sum();
     let mut validation = None;
     if let Some(v) = &opts.validate {
-        let run = catch_unwind(AssertUnwindSafe(|| {
-            pool.install(|| crate::validate::validate_repo(&files, &rendered, v))
-        }));
-        match run {
-            Ok((f, report)) => {
-                findings.extend(f);
-                stats.validated_objects = report.objects;
-                validation = Some(report);
-            }
-            Err(_) => {
-                internal_error = true;
-                findings.push(Finding::new(
-                    &rules::internal::RULE,
-                    String::new(),
-                    None,
-                    "internal error while validating; objects were not validated".into(),
-                ));
-            }
+        let stage = || crate::validate::validate_repo(&files, &rendered, v);
+        let what = "validating; objects were not validated";
+        if let Some((f, report)) = guarded(&pool, what, &mut findings, &mut internal_error, stage) {
+            findings.extend(f);
+            stats.validated_objects = report.objects;
+            validation = Some(report);
         }
     }
 
     let mut policy = None;
     if let Some(p) = &opts.policy {
-        let run = catch_unwind(AssertUnwindSafe(|| {
-            pool.install(|| crate::policy::policy_repo(&opts.root, &files, &rendered, p))
-        }));
-        match run {
-            Ok((f, report)) => {
-                internal_error |= f.iter().any(|f| f.rule == rules::internal::RULE.id);
-                findings.extend(f);
-                stats.policy_objects = report.objects;
-                stats.policy_evaluations = report.evaluations;
-                policy = Some(report);
-            }
-            Err(_) => {
-                internal_error = true;
-                findings.push(Finding::new(
-                    &rules::internal::RULE,
-                    String::new(),
-                    None,
-                    "internal error while evaluating policies; policies were not evaluated".into(),
-                ));
-            }
+        let stage = || crate::policy::policy_repo(&opts.root, &files, &rendered, p);
+        let what = "evaluating policies; policies were not evaluated";
+        if let Some((f, report)) = guarded(&pool, what, &mut findings, &mut internal_error, stage) {
+            internal_error |= f.iter().any(|f| f.rule == rules::internal::RULE.id);
+            findings.extend(f);
+            stats.policy_objects = report.objects;
+            stats.policy_evaluations = report.evaluations;
+            policy = Some(report);
         }
     }
 
@@ -209,6 +185,28 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, WalkError> {
         validation,
         policy,
     })
+}
+
+/// Runs a stage over the whole repository on the worker pool. A panic (a bug) does not take
+/// the run down: it becomes an internal-error finding ("internal error while {what}").
+fn guarded<T: Send>(
+    pool: &rayon::ThreadPool,
+    what: &str,
+    findings: &mut Vec<Finding>,
+    internal_error: &mut bool,
+    stage: impl FnOnce() -> T + Send,
+) -> Option<T> {
+    let out = catch_unwind(AssertUnwindSafe(|| pool.install(stage))).ok();
+    if out.is_none() {
+        *internal_error = true;
+        findings.push(Finding::new(
+            &rules::internal::RULE,
+            String::new(),
+            None,
+            format!("internal error while {what}"),
+        ));
+    }
+    out
 }
 
 /// The redacted text of a finding's first line, for fingerprints.
