@@ -1,13 +1,70 @@
 //! The objects the later stages (validate, policy) check, and where their values come from:
 //! plain manifests that no kustomization names, and every object a kustomization renders.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
+use rayon::prelude::*;
 use serde_json::Value;
 
-use crate::load::{Document, FileKind, SourceFile};
+use crate::load::{DocClass, Document, FileKind, SourceFile};
 use crate::render::node::{Prov, RNode};
+use crate::render::Rendered;
 use crate::span::Span;
+
+/// One object to check: its JSON (borrowed from the loader for plain manifests, converted
+/// once for rendered ones) and where its values come from.
+pub struct Object<'a> {
+    pub value: Cow<'a, Value>,
+    pub origin: Origin<'a>,
+}
+
+impl Object<'_> {
+    /// Has a SOPS `sops:` block (encrypted values).
+    pub fn sops(&self) -> bool {
+        self.value.get("sops").is_some()
+    }
+
+    /// A Secret or a SOPS document: its values are never quoted.
+    pub fn secret(&self) -> bool {
+        self.sops() || self.value["kind"] == "Secret"
+    }
+}
+
+/// Plain manifests no kustomization names, then every rendered object (converted to JSON on
+/// the caller's rayon pool). Collected once, checked by every later stage.
+pub fn collect<'a>(files: &'a [SourceFile], rendered: &'a [Rendered]) -> Vec<Object<'a>> {
+    let consumed = consumed_files(files);
+    let mut objects = Vec::new();
+    for f in files {
+        if !matches!(f.kind, FileKind::Manifest | FileKind::Sops) || consumed.contains(&f.path) {
+            continue;
+        }
+        for d in &f.docs {
+            if let (DocClass::Manifest { .. }, Some(v)) = (&d.class, &d.value) {
+                objects.push(Object {
+                    value: Cow::Borrowed(v),
+                    origin: Origin::Plain { file: f, doc: d },
+                });
+            }
+        }
+    }
+    let rendered: Vec<Object<'a>> = rendered
+        .par_iter()
+        .flat_map_iter(|r| {
+            r.resources.iter().map(move |res| Object {
+                value: Cow::Owned(res.node.to_json()),
+                origin: Origin::Rendered {
+                    dir: &r.dir,
+                    node: &res.node,
+                    origin: res.origin.as_ref(),
+                },
+            })
+        })
+        .collect();
+    objects.extend(rendered);
+    objects
+}
 
 /// Where an object's values come from, to place findings.
 pub enum Origin<'a> {

@@ -146,9 +146,15 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, WalkError> {
     findings.extend(render_findings);
     stats.overlays = rendered.len();
     stats.rendered_objects = rendered.iter().map(|r| r.resources.len()).sum();
+    // The objects later stages check, converted once for all of them.
+    let objects = if opts.validate.is_some() || opts.policy.is_some() {
+        pool.install(|| crate::objects::collect(&files, &rendered))
+    } else {
+        Vec::new()
+    };
     let mut validation = None;
     if let Some(v) = &opts.validate {
-        let stage = || crate::validate::validate_repo(&files, &rendered, v);
+        let stage = || crate::validate::validate_repo(&files, &objects, v);
         let what = "validating; objects were not validated";
         if let Some((f, report)) = guarded(&pool, what, &mut findings, &mut internal_error, stage) {
             findings.extend(f);
@@ -159,7 +165,7 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, WalkError> {
 
     let mut policy = None;
     if let Some(p) = &opts.policy {
-        let stage = || crate::policy::policy_repo(&opts.root, &files, &rendered, p);
+        let stage = || crate::policy::policy_repo(&opts.root, &objects, p);
         let what = "evaluating policies; policies were not evaluated";
         if let Some((f, report)) = guarded(&pool, what, &mut findings, &mut internal_error, stage) {
             internal_error |= f.iter().any(|f| f.rule == rules::internal::RULE.id);

@@ -17,10 +17,8 @@ use serde_json::{json, Value};
 
 use crate::diag::Finding;
 use crate::load::tree::PathSeg;
-use crate::load::{DocClass, FileKind, SourceFile};
-use crate::objects::{consumed_files, first_line, Origin};
+use crate::objects::{first_line, Object, Origin};
 use crate::render::node::{Kind, Prov};
-use crate::render::Rendered;
 use crate::rules::policy::eval_error;
 use crate::span::Span;
 
@@ -64,15 +62,9 @@ pub struct Report {
 /// A finding and the kustomization directory whose output it was found in.
 type Placed = (Finding, Option<String>);
 
-struct Object<'a> {
-    value: Value,
-    origin: Origin<'a>,
-}
-
 pub fn policy_repo(
     root: &std::path::Path,
-    files: &[SourceFile],
-    rendered: &[Rendered],
+    objects: &[Object<'_>],
     opts: &PolicyOptions,
 ) -> (Vec<Finding>, Report) {
     let (policies, mut findings) = load::load(&opts.dirs, root, opts.bundled, false);
@@ -86,7 +78,6 @@ pub fn policy_repo(
     if prep.targets.is_empty() {
         return (findings, report);
     }
-    let objects = collect(files, rendered);
     report.objects = objects.len();
     let started = Instant::now();
     let per_object: Vec<(Vec<Placed>, usize)> = objects
@@ -144,38 +135,6 @@ fn merge(items: impl Iterator<Item = Placed>) -> Vec<Finding> {
             }
         })
         .collect()
-}
-
-/// Plain manifests no kustomization names, then every rendered object (as validation).
-fn collect<'a>(files: &'a [SourceFile], rendered: &'a [Rendered]) -> Vec<Object<'a>> {
-    let consumed = consumed_files(files);
-    let mut objects = Vec::new();
-    for f in files {
-        if !matches!(f.kind, FileKind::Manifest | FileKind::Sops) || consumed.contains(&f.path) {
-            continue;
-        }
-        for d in &f.docs {
-            if let (DocClass::Manifest { .. }, Some(v)) = (&d.class, &d.value) {
-                objects.push(Object {
-                    value: v.clone(),
-                    origin: Origin::Plain { file: f, doc: d },
-                });
-            }
-        }
-    }
-    for r in rendered {
-        for res in &r.resources {
-            objects.push(Object {
-                value: res.node.to_json(),
-                origin: Origin::Rendered {
-                    dir: &r.dir,
-                    node: &res.node,
-                    origin: res.origin.as_ref(),
-                },
-            });
-        }
-    }
-    objects
 }
 
 /// `gitgate.context()` for an object. See `policies/README.md`.

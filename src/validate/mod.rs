@@ -17,12 +17,11 @@ use serde_json::Value;
 
 use crate::diag::{Finding, Severity};
 use crate::load::tree::PathSeg;
-use crate::load::{DocClass, FileKind, SourceFile};
-use crate::render::Rendered;
+use crate::load::{DocClass, SourceFile};
 use crate::rules::schema as rules;
 use crate::span::Span;
 
-use crate::objects::{consumed_files, first_line, Origin};
+use crate::objects::{first_line, Object, Origin};
 use catalog::{Catalog, Lookup};
 
 /// What to do about an object without a schema.
@@ -86,21 +85,14 @@ pub struct Report {
     pub repo_crds: Vec<(String, String, usize)>,
 }
 
-struct Object<'a> {
-    value: Value,
-    origin: Origin<'a>,
-    /// Secret or SOPS: never quote values.
-    secret: bool,
-    sops: bool,
-}
-
 pub fn validate_repo(
     files: &[SourceFile],
-    rendered: &[Rendered],
+    objects: &[Object<'_>],
     opts: &ValidateOptions,
 ) -> (Vec<Finding>, Report) {
     let mut report = Report::default();
-    // CRDs anywhere in the repository (plain files, then rendered output).
+    // CRDs anywhere in the repository: every plain file (also those a kustomization names),
+    // then rendered output.
     let mut crds = Vec::new();
     for f in files {
         for d in &f.docs {
@@ -111,13 +103,13 @@ pub fn validate_repo(
             }
         }
     }
-    for r in rendered {
-        for res in &r.resources {
-            if res.node.str_at(&["kind"]) == Some("CustomResourceDefinition") {
-                let (path, span) = res.origin.as_ref().map_or((r.dir.clone(), None), |p| {
+    for o in objects {
+        if let Origin::Rendered { dir, origin, .. } = &o.origin {
+            if o.value["kind"] == "CustomResourceDefinition" {
+                let (path, span) = origin.map_or((dir.to_string(), None), |p| {
                     (p.file.to_string(), Some(p.span))
                 });
-                crds.extend(crd::convert(&res.node.to_json(), &path, span));
+                crds.extend(crd::convert(&o.value, &path, span));
             }
         }
     }
@@ -134,41 +126,6 @@ pub fn validate_repo(
         crds,
         opts.schema_dirs.clone(),
     );
-
-    let consumed = consumed_files(files);
-    let mut objects: Vec<Object<'_>> = Vec::new();
-    for f in files {
-        if !matches!(f.kind, FileKind::Manifest | FileKind::Sops) || consumed.contains(&f.path) {
-            continue;
-        }
-        for d in &f.docs {
-            let (DocClass::Manifest { kind, .. }, Some(v)) = (&d.class, &d.value) else {
-                continue;
-            };
-            objects.push(Object {
-                secret: kind == "Secret" || d.sops,
-                sops: d.sops,
-                value: v.clone(),
-                origin: Origin::Plain { file: f, doc: d },
-            });
-        }
-    }
-    for r in rendered {
-        for res in &r.resources {
-            let value = res.node.to_json();
-            let sops = value.get("sops").is_some();
-            objects.push(Object {
-                secret: sops || value["kind"] == "Secret",
-                sops,
-                value,
-                origin: Origin::Rendered {
-                    dir: &r.dir,
-                    node: &res.node,
-                    origin: res.origin.as_ref(),
-                },
-            });
-        }
-    }
     report.objects = objects.len();
 
     let per_object: Vec<Vec<(Finding, Option<String>)>> = objects
@@ -298,19 +255,26 @@ fn validate_object(
             return out;
         }
     };
-    let mut value = o.value.clone();
-    if o.sops {
+    let sops = o.sops();
+    let secret = o.secret();
+    let stripped;
+    let value: &Value = if sops {
         // The `sops:` block is SOPS's, not the API server's.
-        if let Some(m) = value.as_object_mut() {
+        let mut v = o.value.clone().into_owned();
+        if let Some(m) = v.as_object_mut() {
             m.remove("sops");
         }
-    }
-    for e in compiled.validator.iter_errors(&value) {
+        stripped = v;
+        &stripped
+    } else {
+        &o.value
+    };
+    for e in compiled.validator.iter_errors(value) {
         // An encrypted value (`ENC[AES256_GCM,…]`) stands for whatever it encrypts.
-        if o.sops && e.instance().as_str().is_some_and(|s| s.starts_with("ENC[")) {
+        if sops && e.instance().as_str().is_some_and(|s| s.starts_with("ENC[")) {
             continue;
         }
-        for m in message::explain(&e, &compiled.document, o.secret) {
+        for m in message::explain(&e, &compiled.document, secret) {
             let (path, span) = locate(o, &m.path, m.target);
             let rule = if m.unknown_field {
                 &rules::unknown_field::RULE
