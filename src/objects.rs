@@ -114,7 +114,7 @@ fn collect_strings<'v>(v: &'v Value, out: &mut Vec<&'v str>) {
 }
 
 /// `dir` + `rel`, with `.` and `..` resolved; `None` if it leaves the repository.
-fn normalize(dir: &str, rel: &str) -> Option<String> {
+pub fn normalize(dir: &str, rel: &str) -> Option<String> {
     if rel.contains("://") || rel.starts_with('/') || rel.contains('\n') {
         return None;
     }

@@ -33,6 +33,8 @@ pub struct Target {
     pub files: Vec<String>,
     pub line: u32,
     pub kinds: Vec<String>,
+    /// Evaluated once per repository (`custom.scope: repo`), not per object.
+    pub repo_scope: bool,
     /// Set once the rule ran past its time limit: it is not evaluated again.
     pub stopped: AtomicBool,
 }
@@ -76,6 +78,7 @@ pub fn engine(timeout: Duration) -> Engine {
     let ext = |_: Vec<regorus::Value>| Ok(CONTEXT.with(|c| c.borrow().clone()));
     e.add_extension("gitgate.context".into(), 0, Box::new(ext))
         .expect("a fresh engine has no extensions");
+    super::builtins::register(&mut e);
     e
 }
 
@@ -85,9 +88,20 @@ pub fn prepare(
     policies: &[Policy],
     timeout: Duration,
     user_namespaces: &[String],
+    data: Option<regorus::Value>,
 ) -> (Prepared, Vec<Finding>) {
     let mut engine = engine(timeout);
     let mut findings = Vec::new();
+    if let Some(d) = data {
+        if let Err(e) = engine.add_data(d) {
+            findings.push(Finding::new(
+                &eval_error::RULE,
+                String::new(),
+                None,
+                format!("the repository index could not be given to policies: {e}"),
+            ));
+        }
+    }
     let mut added: Vec<&Policy> = Vec::new();
     for p in policies {
         engine.set_rego_v0(p.rego_v0);
@@ -129,6 +143,7 @@ pub fn prepare(
                     files: Vec::new(),
                     line: h.line,
                     kinds: meta.kinds.clone(),
+                    repo_scope: meta.repo_scope,
                     stopped: AtomicBool::new(false),
                 }
             });
@@ -150,6 +165,9 @@ pub struct Hit {
     pub target: usize,
     pub msg: String,
     pub path: Option<Vec<crate::load::tree::PathSeg>>,
+    /// Repo-scope results: the entry of `data.gitgate.objects` reported on, and related ones.
+    pub object: Option<usize>,
+    pub related: Vec<usize>,
 }
 
 /// What evaluating an object produced.
@@ -178,21 +196,47 @@ fn applies(t: &Target, api_version: &str, kind: &str) -> bool {
     })
 }
 
-/// Evaluates every applicable result rule on one object; also returns how many ran.
+/// Evaluates every applicable per-object result rule on one object; also returns how many
+/// ran.
 pub fn eval_object(
     prep: &Prepared,
     engine: &mut Engine,
     object: &Value,
-    context: &Value,
+    input: regorus::Value,
+    context: regorus::Value,
 ) -> (Vec<Outcome>, usize) {
     let api_version = object["apiVersion"].as_str().unwrap_or("");
     let kind = object["kind"].as_str().unwrap_or("");
-    CONTEXT.with(|c| *c.borrow_mut() = regorus::Value::from(context.clone()));
-    engine.set_input(regorus::Value::from(object.clone()));
+    CONTEXT.with(|c| *c.borrow_mut() = context);
+    engine.set_input(input);
+    let wanted = |t: &Target| !t.repo_scope && applies(t, api_version, kind);
+    eval_targets(prep, engine, &wanted)
+}
+
+/// Evaluates the repo-scope rules once (no input, no context).
+pub fn eval_repo(prep: &Prepared, engine: &mut Engine) -> (Vec<Outcome>, usize) {
+    CONTEXT.with(|c| *c.borrow_mut() = regorus::Value::Null);
+    engine.set_input(regorus::Value::new_object());
+    eval_targets(prep, engine, &|t: &Target| t.repo_scope)
+}
+
+fn index_list(v: Option<&Value>) -> Vec<usize> {
+    match v {
+        Some(Value::Number(n)) => n.as_u64().map(|n| n as usize).into_iter().collect(),
+        Some(Value::Array(a)) => a.iter().filter_map(|n| n.as_u64()).map(|n| n as usize).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn eval_targets(
+    prep: &Prepared,
+    engine: &mut Engine,
+    wanted: &dyn Fn(&Target) -> bool,
+) -> (Vec<Outcome>, usize) {
     let mut out = Vec::new();
     let mut evaluated = 0;
     for (i, t) in prep.targets.iter().enumerate() {
-        if t.stopped.load(Ordering::Relaxed) || !applies(t, api_version, kind) {
+        if t.stopped.load(Ordering::Relaxed) || !wanted(t) {
             continue;
         }
         evaluated += 1;
@@ -230,10 +274,19 @@ pub fn eval_object(
                         Value::Bool(_) => continue,
                         other => (other.to_string(), None),
                     };
+                    let (object, related) = match &item {
+                        Value::Object(o) => (
+                            index_list(o.get("object")).first().copied(),
+                            index_list(o.get("related")),
+                        ),
+                        _ => (None, Vec::new()),
+                    };
                     out.push(Outcome::Hit(Hit {
                         target: i,
                         msg,
                         path,
+                        object,
+                        related,
                     }));
                 }
             }
@@ -285,7 +338,7 @@ pub fn stopped_finding(t: &Target, timeout: Duration, object: &str) -> Finding {
 /// `gitgate policy test`: every `test_*` rule, as `opa test` runs them (true passes;
 /// false, undefined or an error fails).
 pub fn run_tests(policies: &[Policy], timeout: Duration) -> (Vec<TestResult>, Vec<Finding>) {
-    let (prep, findings) = prepare(policies, timeout, &[]);
+    let (prep, findings) = prepare(policies, timeout, &[], None);
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for p in policies {

@@ -38,6 +38,12 @@ pub struct Meta {
     pub recommended_actions: Option<String>,
     /// `Kind` or `group/Kind`: the objects the policy applies to (empty: all).
     pub kinds: Vec<String>,
+    /// `custom.scope: repo`: evaluated once over `data.gitgate.objects`, not per object.
+    pub repo_scope: bool,
+    /// `related_resources` (URLs, plain or `{ref: URL}`).
+    pub related_resources: Vec<String>,
+    /// `custom.tags` (e.g. `security`), for SARIF.
+    pub tags: Vec<String>,
 }
 
 /// A rule or function definition found in the text.
@@ -59,8 +65,9 @@ pub fn load(
 ) -> (Vec<Policy>, Vec<Finding>) {
     let mut sources: Vec<(String, String, bool)> = Vec::new();
     let mut findings = Vec::new();
-    if bundled {
-        for (path, text) in super::bundled::FILES {
+    for (path, text) in super::bundled::FILES {
+        // The helper library (`policies/lib/`) is there for user policies too.
+        if bundled || path.starts_with("policies/lib/") {
             sources.push((path.to_string(), text.to_string(), true));
         }
     }
@@ -268,15 +275,33 @@ fn metadata(path: &str, text: &str) -> Result<Option<Meta>, Box<Finding>> {
         id: s(&custom["id"]),
         severity,
         recommended_actions: s(&custom["recommended_actions"]),
-        kinds: custom["kinds"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|k| k.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default(),
+        kinds: strings(&custom["kinds"]),
+        repo_scope: match custom["scope"].as_str() {
+            None | Some("object") => false,
+            Some("repo") => true,
+            Some(other) => {
+                return Err(bad(
+                    format!("METADATA `custom.scope: {other}`: use object or repo"),
+                    1,
+                ))
+            }
+        },
+        related_resources: [&v["related_resources"], &custom["references"]]
+            .into_iter()
+            .filter_map(Value::as_array)
+            .flatten()
+            .filter_map(|r| r.as_str().or_else(|| r["ref"].as_str()).map(String::from))
+            .collect(),
+        tags: strings(&custom["tags"]),
     }))
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|k| k.as_str().map(String::from))
+        .collect()
 }
 
 /// The text with comments and string contents blanked (same length, newlines kept), so the

@@ -4,7 +4,9 @@
 //! error: the key or value in the manifest, or through render provenance the base or patch
 //! line. `policies/README.md` documents the input, context and result shapes.
 
+mod builtins;
 mod bundled;
+pub mod context;
 pub mod eval;
 pub mod load;
 
@@ -13,7 +15,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::diag::Finding;
 use crate::load::tree::PathSeg;
@@ -34,6 +36,10 @@ pub struct PolicyOptions {
     pub timeout: Duration,
     /// Packages whose `deny`/`violation`/`warn` rules user policies contribute.
     pub namespaces: Vec<String>,
+    /// `environments:` globs from `.gitgate.yaml`.
+    pub environments: context::Environments,
+    /// `policy-parameters:` from `.gitgate.yaml` (`data.gitgate.params`).
+    pub params: serde_json::Map<String, Value>,
 }
 
 impl Default for PolicyOptions {
@@ -44,6 +50,8 @@ impl Default for PolicyOptions {
             kubernetes_version: crate::schemas::bundle().newest_kubernetes().to_string(),
             timeout: Duration::from_millis(1000),
             namespaces: vec!["main".into()],
+            environments: context::Environments::default(),
+            params: serde_json::Map::new(),
         }
     }
 }
@@ -68,7 +76,16 @@ pub fn policy_repo(
     opts: &PolicyOptions,
 ) -> (Vec<Finding>, Report) {
     let (policies, mut findings) = load::load(&opts.dirs, root, opts.bundled, false);
-    let (prep, f) = eval::prepare(&policies, opts.timeout, &opts.namespaces);
+    let (contexts, _) = context::contexts(objects, &opts.environments, &opts.kubernetes_version);
+    // Each object converted once: the input of its own evaluation and its entry in the
+    // repository index (regorus values share their contents).
+    let inputs: Vec<regorus::Value> = objects
+        .par_iter()
+        .map(|o| regorus::Value::from(o.value.as_ref().clone()))
+        .collect();
+    let contexts: Vec<regorus::Value> = contexts.into_iter().map(regorus::Value::from).collect();
+    let data = repo_data(objects, &inputs, &contexts, &opts.params);
+    let (prep, f) = eval::prepare(&policies, opts.timeout, &opts.namespaces, Some(data));
     findings.extend(f);
     let mut report = Report {
         policies: policies.len(),
@@ -80,21 +97,164 @@ pub fn policy_repo(
     }
     report.objects = objects.len();
     let started = Instant::now();
-    let per_object: Vec<(Vec<Placed>, usize)> = objects
-        .par_iter()
+    let mut per_object: Vec<(Vec<Placed>, usize)> = (0..objects.len())
+        .into_par_iter()
         .map_init(
             || prep.engine.clone(),
-            |engine, o| {
-                let ctx = context(o, opts);
-                let (outcomes, n) = eval::eval_object(&prep, engine, &o.value, &ctx);
+            |engine, i| {
+                let o = &objects[i];
+                let (outcomes, n) = eval::eval_object(
+                    &prep,
+                    engine,
+                    &o.value,
+                    inputs[i].clone(),
+                    contexts[i].clone(),
+                );
                 (place(&prep, o, outcomes, opts), n)
             },
         )
         .collect();
+    // Cross-object rules: once over the index, with a longer time limit.
+    if prep.targets.iter().any(|t| t.repo_scope) {
+        let mut engine = prep.engine.clone();
+        engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
+            limit: opts.timeout * 10,
+            check_interval: std::num::NonZeroU32::new(32).expect("non-zero"),
+        });
+        let (outcomes, n) = eval::eval_repo(&prep, &mut engine);
+        per_object.push((place_repo(&prep, objects, outcomes, opts), n));
+    }
     report.eval_time = started.elapsed();
     report.evaluations = per_object.iter().map(|(_, n)| n).sum();
     findings.extend(merge(per_object.into_iter().flat_map(|(f, _)| f)));
     (findings, report)
+}
+
+/// `data.gitgate`: every object with its context, an index by kind, namespace and name, and
+/// the policy parameters. See `policies/README.md`.
+fn repo_data(
+    objects: &[Object<'_>],
+    inputs: &[regorus::Value],
+    contexts: &[regorus::Value],
+    params: &serde_json::Map<String, Value>,
+) -> regorus::Value {
+    use regorus::Value as R;
+    let mut entries = Vec::with_capacity(objects.len());
+    let mut index: BTreeMap<String, BTreeMap<String, BTreeMap<String, Vec<R>>>> = BTreeMap::new();
+    for (i, o) in objects.iter().enumerate() {
+        let mut entry = BTreeMap::new();
+        entry.insert(R::from("object"), inputs[i].clone());
+        entry.insert(R::from("context"), contexts[i].clone());
+        entries.push(R::from(entry));
+        let s = |v: &Value| v.as_str().unwrap_or("").to_string();
+        index
+            .entry(s(&o.value["kind"]))
+            .or_default()
+            .entry(s(&o.value["metadata"]["namespace"]))
+            .or_default()
+            .entry(s(&o.value["metadata"]["name"]))
+            .or_default()
+            .push(R::from(i));
+    }
+    let index: BTreeMap<R, R> = index
+        .into_iter()
+        .map(|(kind, by_ns)| {
+            let by_ns: BTreeMap<R, R> = by_ns
+                .into_iter()
+                .map(|(ns, by_name)| {
+                    let by_name: BTreeMap<R, R> = by_name
+                        .into_iter()
+                        .map(|(name, ids)| (R::from(name), R::from(ids)))
+                        .collect();
+                    (R::from(ns), R::from(by_name))
+                })
+                .collect();
+            (R::from(kind), R::from(by_ns))
+        })
+        .collect();
+    let mut gitgate = BTreeMap::new();
+    gitgate.insert(R::from("objects"), R::from(entries));
+    gitgate.insert(R::from("index"), R::from(index));
+    gitgate.insert(R::from("params"), R::from(Value::Object(params.clone())));
+    let mut data = BTreeMap::new();
+    data.insert(R::from("gitgate"), R::from(gitgate));
+    R::from(data)
+}
+
+/// Places repo-scope results on the objects they name (`object: i`), with `related`
+/// objects as related locations.
+fn place_repo(
+    prep: &eval::Prepared,
+    objects: &[Object<'_>],
+    outcomes: Vec<eval::Outcome>,
+    opts: &PolicyOptions,
+) -> Vec<Placed> {
+    let mut out = Vec::new();
+    for oc in outcomes {
+        match oc {
+            eval::Outcome::Hit(h) => {
+                let t = &prep.targets[h.target];
+                let Some(o) = h.object.and_then(|i| objects.get(i)) else {
+                    let f = eval::hit_finding(
+                        t,
+                        t.files.first().cloned().unwrap_or_default(),
+                        Some(load::point(t.line, 1)),
+                        h.msg,
+                    )
+                    .note(format!(
+                        "policy `{}` names no object (`object` index) for this result",
+                        t.query
+                    ));
+                    out.push((f, None));
+                    continue;
+                };
+                let related: Vec<(String, Option<Span>, String)> = h
+                    .related
+                    .iter()
+                    .filter_map(|j| objects.get(*j))
+                    .map(|r| {
+                        let (path, span) = locate(r, &name_path());
+                        (path, span, format!("related: {}", kind_name(r)))
+                    })
+                    .collect();
+                let hit = eval::Hit { related: Vec::new(), object: None, ..h };
+                for (mut f, dir) in place(prep, o, vec![eval::Outcome::Hit(hit)], opts) {
+                    for (path, span, msg) in &related {
+                        f = f.related(path.clone(), *span, msg.clone());
+                    }
+                    out.push((f, dir));
+                }
+            }
+            eval::Outcome::Failed { target, error } => {
+                let t = &prep.targets[target];
+                out.push((
+                    Finding::new(
+                        &eval_error::RULE,
+                        t.files.first().cloned().unwrap_or_default(),
+                        Some(load::point(t.line, 1)),
+                        format!(
+                            "policy rule `{}` ({}) failed: {}",
+                            t.query,
+                            t.files.join(", "),
+                            short_error(&error)
+                        ),
+                    ),
+                    None,
+                ));
+            }
+            eval::Outcome::Stopped { target, .. } => out.push((
+                eval::stopped_finding(&prep.targets[target], opts.timeout * 10, "the repository"),
+                None,
+            )),
+        }
+    }
+    out
+}
+
+fn kind_name(o: &Object<'_>) -> String {
+    let kind = o.value["kind"].as_str().unwrap_or("object");
+    let name = o.value["metadata"]["name"].as_str().unwrap_or("?");
+    format!("{kind} `{name}`")
 }
 
 /// The same finding from several overlays (a base they share) is reported once, as
@@ -135,31 +295,6 @@ fn merge(items: impl Iterator<Item = Placed>) -> Vec<Finding> {
             }
         })
         .collect()
-}
-
-/// `gitgate.context()` for an object. See `policies/README.md`.
-fn context(o: &Object<'_>, opts: &PolicyOptions) -> Value {
-    let (file, line, doc, dir) = match &o.origin {
-        Origin::Plain { file, doc } => (
-            file.path.clone(),
-            doc.span.start.line,
-            Some(doc.index),
-            None,
-        ),
-        Origin::Rendered { dir, origin, .. } => (
-            origin.map_or_else(String::new, |p| p.file.to_string()),
-            origin.map_or(0, |p| p.span.start.line),
-            None,
-            Some(dir.to_string()),
-        ),
-    };
-    json!({
-        "file": file,
-        "line": line,
-        "document": doc,
-        "kustomization": dir,
-        "kubernetes_version": opts.kubernetes_version,
-    })
 }
 
 fn describe(o: &Object<'_>) -> String {
