@@ -57,6 +57,10 @@ pub struct Config {
     pub policy: Option<Vec<String>>,
     /// Run the bundled policy library (default true).
     pub bundled_policies: Option<bool>,
+    /// Packages whose rules user policies contribute (default `[main]`).
+    pub policy_namespace: Option<Vec<String>>,
+    /// Every package of the user policies contributes rules.
+    pub policy_all_namespaces: Option<bool>,
     /// Execution time limit of one policy rule on one object, in milliseconds (default 1000).
     pub policy_timeout: Option<u64>,
     #[serde(default)]

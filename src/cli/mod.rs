@@ -64,6 +64,9 @@ pub enum PolicyCommand {
     Test {
         /// A directory of `.rego` files and their `*_test.rego` files.
         dir: Option<PathBuf>,
+        /// Only DIR's tests, not the bundled library's (the helper library is still loaded).
+        #[arg(long)]
+        no_bundled: bool,
     },
 }
 
@@ -161,6 +164,13 @@ pub struct CheckArgs {
     /// Do not run the bundled policy library (user policies still run).
     #[arg(long)]
     pub no_bundled_policies: bool,
+    /// Package whose deny/violation/warn rules user policies contribute, as conftest's
+    /// `--namespace` (repeatable) [default: main, or the config's `policy-namespace`]
+    #[arg(long = "namespace", value_name = "PACKAGE")]
+    pub namespaces: Vec<String>,
+    /// Every package of the user policies contributes rules (conftest's --all-namespaces).
+    #[arg(long)]
+    pub all_namespaces: bool,
     /// Time limit of one policy rule on one object, in milliseconds [default: 1000, or the
     /// config's `policy-timeout`]
     #[arg(long, value_name = "MS")]
@@ -256,6 +266,13 @@ fn policy_options(
         bundled: !args.no_bundled_policies && cfg.bundled_policies.unwrap_or(true),
         ..Default::default()
     };
+    if args.all_namespaces || cfg.policy_all_namespaces == Some(true) {
+        opts.namespaces = None;
+    } else if !args.namespaces.is_empty() {
+        opts.namespaces = Some(args.namespaces.clone());
+    } else if let Some(ns) = &cfg.policy_namespace {
+        opts.namespaces = Some(ns.clone());
+    }
     if let Some(v) = kubernetes_version {
         opts.kubernetes_version = v.to_string();
     }
@@ -336,9 +353,9 @@ fn run(cli: Cli) -> ExitCode {
             },
         },
         Command::ParseOnly { jobs, paths } => parse_only::run(jobs, &paths),
-        Command::Policy(PolicyCommand::Test { dir }) => {
+        Command::Policy(PolicyCommand::Test { dir, no_bundled }) => {
             let mut out = std::io::stdout().lock();
-            if crate::policy::test_command(dir.as_deref(), &mut out) {
+            if crate::policy::test_command(dir.as_deref(), !no_bundled, &mut out) {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)

@@ -5,16 +5,27 @@
 use regorus::{Engine, Value};
 
 pub fn register(e: &mut Engine) {
-    let s = |args: &[Value]| -> String { args[0].as_string().map(|s| s.to_string()).unwrap_or_default() };
+    let s = |args: &[Value]| -> String {
+        args[0]
+            .as_string()
+            .map(|s| s.to_string())
+            .unwrap_or_default()
+    };
     let ext: [(&str, fn(&str) -> Value); 4] = [
         ("gitgate.entropy", |v| Value::from(entropy(v))),
         ("gitgate.valid_cron", |v| Value::from(valid_cron(v))),
         ("gitgate.valid_timezone", |v| Value::from(valid_timezone(v))),
-        ("gitgate.valid_semver_range", |v| Value::from(valid_semver_range(v))),
+        ("gitgate.valid_semver_range", |v| {
+            Value::from(valid_semver_range(v))
+        }),
     ];
     for (name, f) in ext {
-        e.add_extension(name.into(), 1, Box::new(move |args: Vec<Value>| Ok(f(&s(&args)))))
-            .expect("registered once");
+        e.add_extension(
+            name.into(),
+            1,
+            Box::new(move |args: Vec<Value>| Ok(f(&s(&args)))),
+        )
+        .expect("registered once");
     }
 }
 
@@ -57,31 +68,36 @@ pub fn valid_cron(spec: &str) -> bool {
         (1, 12, &MONTHS, 1),
         (0, 6, &DAYS, 0),
     ];
-    fields.iter().zip(bounds).all(|(field, (lo, hi, names, base))| {
-        let value = |t: &str| -> Option<u32> {
-            let t = t.to_ascii_lowercase();
-            match names.iter().position(|n| *n == t) {
-                Some(i) => Some(i as u32 + base),
-                None => t.parse().ok().filter(|v| (lo..=hi).contains(v)),
-            }
-        };
-        field.split(',').all(|part| {
-            let range = match part.split_once('/') {
-                Some((r, s)) => match s.parse::<u32>() {
-                    Ok(s) if s > 0 => r,
-                    _ => return false,
-                },
-                None => part,
+    fields
+        .iter()
+        .zip(bounds)
+        .all(|(field, (lo, hi, names, base))| {
+            let value = |t: &str| -> Option<u32> {
+                let t = t.to_ascii_lowercase();
+                match names.iter().position(|n| *n == t) {
+                    Some(i) => Some(i as u32 + base),
+                    None => t.parse().ok().filter(|v| (lo..=hi).contains(v)),
+                }
             };
-            match range {
-                "*" | "?" => true,
-                r => match r.split_once('-') {
-                    Some((a, b)) => matches!((value(a), value(b)), (Some(a), Some(b)) if a <= b),
-                    None => value(r).is_some(),
-                },
-            }
+            field.split(',').all(|part| {
+                let range = match part.split_once('/') {
+                    Some((r, s)) => match s.parse::<u32>() {
+                        Ok(s) if s > 0 => r,
+                        _ => return false,
+                    },
+                    None => part,
+                };
+                match range {
+                    "*" | "?" => true,
+                    r => match r.split_once('-') {
+                        Some((a, b)) => {
+                            matches!((value(a), value(b)), (Some(a), Some(b)) if a <= b)
+                        }
+                        None => value(r).is_some(),
+                    },
+                }
+            })
         })
-    })
 }
 
 /// An IANA zone name, as Go's `time.LoadLocation` accepts (`Local` is not a real zone).
@@ -120,8 +136,10 @@ pub fn valid_semver_range(s: &str) -> bool {
             && terms.iter().all(|t| {
                 let op_end = t.find(|c: char| !"<>=!~^".contains(c)).unwrap_or(t.len());
                 let (op, v) = t.split_at(op_end);
-                matches!(op, "" | "=" | "!=" | ">" | "<" | ">=" | "=>" | "<=" | "=<" | "~" | "~>" | "^")
-                    && version(v)
+                matches!(
+                    op,
+                    "" | "=" | "!=" | ">" | "<" | ">=" | "=>" | "<=" | "=<" | "~" | "~>" | "^"
+                ) && version(v)
             })
     })
 }
@@ -153,10 +171,25 @@ mod tests {
 
     #[test]
     fn cron() {
-        for ok in ["0 22 * * *", "*/15 9-17 * * mon-fri", "0 0 1,15 JAN,jul ?", "10 1 * * 0"] {
+        for ok in [
+            "0 22 * * *",
+            "*/15 9-17 * * mon-fri",
+            "0 0 1,15 JAN,jul ?",
+            "10 1 * * 0",
+        ] {
             assert!(valid_cron(ok), "{ok}");
         }
-        for bad in ["", "0 22 * *", "61 * * * *", "0 25 * * *", "0 0 0 * *", "* * * * 8", "*/0 * * * *", "5-1 * * * *", "0 22 * * * *"] {
+        for bad in [
+            "",
+            "0 22 * *",
+            "61 * * * *",
+            "0 25 * * *",
+            "0 0 0 * *",
+            "* * * * 8",
+            "*/0 * * * *",
+            "5-1 * * * *",
+            "0 22 * * * *",
+        ] {
             assert!(!valid_cron(bad), "{bad}");
         }
     }
@@ -172,10 +205,30 @@ mod tests {
 
     #[test]
     fn semver_ranges() {
-        for ok in [">=1.0.0 <2.0.0", "~1.2", "^1.x", "1.2.x", "*", ">= 1.2, < 3.0.0", "1.2 - 1.4.5", "5.0.x || >=6.1.0-rc.1", "v1.2.3", "=1.0.0"] {
+        for ok in [
+            ">=1.0.0 <2.0.0",
+            "~1.2",
+            "^1.x",
+            "1.2.x",
+            "*",
+            ">= 1.2, < 3.0.0",
+            "1.2 - 1.4.5",
+            "5.0.x || >=6.1.0-rc.1",
+            "v1.2.3",
+            "=1.0.0",
+        ] {
             assert!(valid_semver_range(ok), "{ok}");
         }
-        for bad in ["", "latest", ">=", "1.2.3.4", "=>>1.0", "1..2", "~> ", "abc || 1.0"] {
+        for bad in [
+            "",
+            "latest",
+            ">=",
+            "1.2.3.4",
+            "=>>1.0",
+            "1..2",
+            "~> ",
+            "abc || 1.0",
+        ] {
             assert!(!valid_semver_range(bad), "{bad}");
         }
     }

@@ -176,7 +176,12 @@ fn as_deployer(o: &Object<'_>, envs: &Environments) -> Vec<Deployer> {
         for s in sources.iter().filter(|s| s["chart"].is_null()) {
             if let Some(p) = s["path"].as_str() {
                 let recurse = s["directory"]["recurse"].as_bool().unwrap_or(false);
-                push("Application", p, recurse, argo_cluster(v).or_else(|| cluster_in(&file)));
+                push(
+                    "Application",
+                    p,
+                    recurse,
+                    argo_cluster(v).or_else(|| cluster_in(&file)),
+                );
             }
         }
     }
@@ -192,8 +197,7 @@ fn own_environment(o: &Object<'_>, envs: &Environments, cluster: Option<&str>) -
     let (file, _, _, dir) = source(o);
     let mut texts: Vec<String> = vec![file.clone()];
     texts.extend(dir.map(String::from));
-    if let Some(configured) = envs.matching(&texts.iter().map(String::as_str).collect::<Vec<_>>())
-    {
+    if let Some(configured) = envs.matching(&texts.iter().map(String::as_str).collect::<Vec<_>>()) {
         return Some(configured);
     }
     let mut named: Vec<String> = Vec::new();
@@ -202,7 +206,11 @@ fn own_environment(o: &Object<'_>, envs: &Environments, cluster: Option<&str>) -
     for p in [&["path"][..], &["targetNamespace"], &["project"]] {
         named.push(str_at(spec, p).to_string());
     }
-    for p in [&["destination", "name"][..], &["destination", "namespace"], &["source", "path"]] {
+    for p in [
+        &["destination", "name"][..],
+        &["destination", "namespace"],
+        &["source", "path"],
+    ] {
         named.push(str_at(spec, p).to_string());
     }
     for s in spec["sources"].as_array().into_iter().flatten() {
@@ -302,17 +310,26 @@ mod tests {
 
     #[test]
     fn clusters() {
-        assert_eq!(cluster_in("clusters/prod/apps.yaml").as_deref(), Some("prod"));
-        assert_eq!(cluster_in("fleet/clusters/eu/flux-system/gotk.yaml").as_deref(), Some("eu"));
+        assert_eq!(
+            cluster_in("clusters/prod/apps.yaml").as_deref(),
+            Some("prod")
+        );
+        assert_eq!(
+            cluster_in("fleet/clusters/eu/flux-system/gotk.yaml").as_deref(),
+            Some("eu")
+        );
         assert_eq!(cluster_in("clusters/readme.yaml"), None);
         assert_eq!(cluster_in("apps/base/x.yaml"), None);
     }
 
     #[test]
     fn configured_environments_win() {
-        let envs = Environments::new(&[("prod".into(), vec!["apps/overlays/live/**".into()])])
-            .unwrap();
-        assert_eq!(envs.matching(&["apps/overlays/live"]).as_deref(), Some("prod"));
+        let envs =
+            Environments::new(&[("prod".into(), vec!["apps/overlays/live/**".into()])]).unwrap();
+        assert_eq!(
+            envs.matching(&["apps/overlays/live"]).as_deref(),
+            Some("prod")
+        );
         assert_eq!(envs.matching(&["apps/overlays/dev"]), None);
     }
 }

@@ -87,7 +87,7 @@ pub fn engine(timeout: Duration) -> Engine {
 pub fn prepare(
     policies: &[Policy],
     timeout: Duration,
-    user_namespaces: &[String],
+    user_namespaces: Option<&[String]>,
     data: Option<regorus::Value>,
 ) -> (Prepared, Vec<Finding>) {
     let mut engine = engine(timeout);
@@ -118,7 +118,8 @@ pub fn prepare(
     // Result rules by package; metadata only when the package's files agree on it.
     let mut targets: BTreeMap<(String, String), Target> = BTreeMap::new();
     for p in &added {
-        if p.test || (!p.bundled && !user_namespaces.contains(&p.package)) {
+        let counted = p.bundled || user_namespaces.is_none_or(|ns| ns.contains(&p.package));
+        if p.test || !counted {
             continue;
         }
         for h in &p.heads {
@@ -223,7 +224,11 @@ pub fn eval_repo(prep: &Prepared, engine: &mut Engine) -> (Vec<Outcome>, usize) 
 fn index_list(v: Option<&Value>) -> Vec<usize> {
     match v {
         Some(Value::Number(n)) => n.as_u64().map(|n| n as usize).into_iter().collect(),
-        Some(Value::Array(a)) => a.iter().filter_map(|n| n.as_u64()).map(|n| n as usize).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|n| n.as_u64())
+            .map(|n| n as usize)
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -338,7 +343,7 @@ pub fn stopped_finding(t: &Target, timeout: Duration, object: &str) -> Finding {
 /// `gitgate policy test`: every `test_*` rule, as `opa test` runs them (true passes;
 /// false, undefined or an error fails).
 pub fn run_tests(policies: &[Policy], timeout: Duration) -> (Vec<TestResult>, Vec<Finding>) {
-    let (prep, findings) = prepare(policies, timeout, &[], None);
+    let (prep, findings) = prepare(policies, timeout, Some(&[]), None);
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for p in policies {

@@ -34,8 +34,8 @@ pub struct PolicyOptions {
     pub kubernetes_version: String,
     /// Execution time limit of one rule on one object.
     pub timeout: Duration,
-    /// Packages whose `deny`/`violation`/`warn` rules user policies contribute.
-    pub namespaces: Vec<String>,
+    /// Packages whose `deny`/`violation`/`warn` rules user policies contribute; `None`: all.
+    pub namespaces: Option<Vec<String>>,
     /// `environments:` globs from `.gitgate.yaml`.
     pub environments: context::Environments,
     /// `policy-parameters:` from `.gitgate.yaml` (`data.gitgate.params`).
@@ -49,7 +49,7 @@ impl Default for PolicyOptions {
             bundled: true,
             kubernetes_version: crate::schemas::bundle().newest_kubernetes().to_string(),
             timeout: Duration::from_millis(1000),
-            namespaces: vec!["main".into()],
+            namespaces: Some(vec!["main".into()]),
             environments: context::Environments::default(),
             params: serde_json::Map::new(),
         }
@@ -85,7 +85,12 @@ pub fn policy_repo(
         .collect();
     let contexts: Vec<regorus::Value> = contexts.into_iter().map(regorus::Value::from).collect();
     let data = repo_data(objects, &inputs, &contexts, &opts.params);
-    let (prep, f) = eval::prepare(&policies, opts.timeout, &opts.namespaces, Some(data));
+    let (prep, f) = eval::prepare(
+        &policies,
+        opts.timeout,
+        opts.namespaces.as_deref(),
+        Some(data),
+    );
     findings.extend(f);
     let mut report = Report {
         policies: policies.len(),
@@ -217,7 +222,11 @@ fn place_repo(
                         (path, span, format!("related: {}", kind_name(r)))
                     })
                     .collect();
-                let hit = eval::Hit { related: Vec::new(), object: None, ..h };
+                let hit = eval::Hit {
+                    related: Vec::new(),
+                    object: None,
+                    ..h
+                };
                 for (mut f, dir) in place(prep, o, vec![eval::Outcome::Hit(hit)], opts) {
                     for (path, span, msg) in &related {
                         f = f.related(path.clone(), *span, msg.clone());
@@ -539,10 +548,14 @@ pub fn bundled_docs() -> Vec<PolicyDoc> {
 
 /// `gitgate policy test [DIR]`: the bundled library's tests and DIR's. Prints one line per
 /// test; returns whether all passed (and no policy failed to load).
-pub fn test_command(dir: Option<&std::path::Path>, out: &mut dyn std::io::Write) -> bool {
+pub fn test_command(
+    dir: Option<&std::path::Path>,
+    bundled: bool,
+    out: &mut dyn std::io::Write,
+) -> bool {
     let dirs: Vec<PathBuf> = dir.map(|d| d.to_path_buf()).into_iter().collect();
     let root = std::env::current_dir().unwrap_or_default();
-    let (policies, load_findings) = load::load(&dirs, &root, true, true);
+    let (policies, load_findings) = load::load(&dirs, &root, bundled, true);
     let (results, findings) = eval::run_tests(&policies, Duration::from_secs(5));
     let mut ok = true;
     for f in load_findings.iter().chain(&findings) {
@@ -575,7 +588,7 @@ mod tests {
     #[test]
     fn bundled_library_tests_pass() {
         let mut out = Vec::new();
-        let ok = super::test_command(None, &mut out);
+        let ok = super::test_command(None, true, &mut out);
         let text = String::from_utf8(out).unwrap();
         assert!(ok, "{text}");
         assert!(!text.contains("FAIL"), "{text}");
