@@ -61,10 +61,73 @@ pub struct Config {
     pub policy_namespace: Option<Vec<String>>,
     /// Every package of the user policies contributes rules.
     pub policy_all_namespaces: Option<bool>,
+    /// JSON/YAML files or directories loaded into `data`, as conftest's `--data`.
+    pub policy_data: Option<Vec<String>>,
+    /// Parameters of the bundled rules (`lib.param`), e.g. `flux-min-interval: 1m`.
+    pub policy_parameters: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Environment name → path globs (first match wins), over the conventions.
+    pub environments: Option<EnvironmentGlobs>,
+    /// Findings not to report: rule, path glob, optional object selector, reason, until.
+    pub suppress: Option<Vec<Suppression>>,
+    /// Honour `gitgate.dev/ignore` annotations on objects (default true).
+    pub inline_suppressions: Option<bool>,
+    /// Where each `policy-parameters` key and `suppress` entry is, for findings about them.
+    #[serde(skip)]
+    pub spans: ConfigSpans,
     /// Execution time limit of one policy rule on one object, in milliseconds (default 1000).
     pub policy_timeout: Option<u64>,
     #[serde(default)]
     pub limits: LimitsConfig,
+}
+
+/// Locations in the config file (display path and spans), filled in by [`load`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ConfigSpans {
+    pub file: String,
+    pub parameters: Vec<(String, crate::span::Span)>,
+    pub suppress: Vec<crate::span::Span>,
+}
+
+/// `environments:` in file order (a map whose order matters).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EnvironmentGlobs(pub Vec<(String, Vec<String>)>);
+
+impl<'de> Deserialize<'de> for EnvironmentGlobs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // serde_json's map keeps insertion order (preserve_order).
+        let m = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+        let mut out = Vec::new();
+        for (name, v) in m {
+            let globs = match v {
+                serde_json::Value::String(s) => vec![s],
+                v => Vec::<String>::deserialize(v).map_err(|_| {
+                    serde::de::Error::custom(format!(
+                        "environment `{name}`: expected a glob or a list of globs"
+                    ))
+                })?,
+            };
+            out.push((name, globs));
+        }
+        Ok(EnvironmentGlobs(out))
+    }
+}
+
+/// One `suppress:` entry.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Suppression {
+    /// Rule id (`GG-FLUX-001`, `SCHEMA002`); `*` for every rule.
+    pub rule: String,
+    /// Glob over the finding's file path (default every file).
+    pub path: Option<String>,
+    /// Only findings on objects of this kind / name / namespace (globs).
+    pub kind: Option<String>,
+    pub name: Option<String>,
+    pub namespace: Option<String>,
+    /// Why it is accepted: required.
+    pub reason: String,
+    /// `YYYY-MM-DD`: the suppression stops applying after this day.
+    pub until: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, clap::ValueEnum)]
@@ -178,6 +241,66 @@ pub fn load(path: &Path, display: &str) -> Result<Config, ConfigError> {
         return Ok(Config::default());
     };
     let value = doc.value.clone().unwrap_or_default();
+    let mut cfg = parse(doc, value, display)?;
+    let at = |path: Vec<PathSeg>| doc.locate(&path).map(|l| l.caret());
+    let key = |k: &str| PathSeg::Key(k.into());
+    cfg.spans.file = display.to_string();
+    for name in cfg.policy_parameters.iter().flatten().map(|(k, _)| k) {
+        if let Some(s) = at(vec![key("policy-parameters"), key(name)]) {
+            cfg.spans.parameters.push((name.clone(), s));
+        }
+    }
+    let bad = |path: Vec<PathSeg>, msg: String| {
+        let at = at(path)
+            .map(|s| format!(":{}:{}", s.start.line, s.start.col))
+            .unwrap_or_default();
+        ConfigError(format!("{display}{at}: {msg}"))
+    };
+    for (i, s) in cfg.suppress.iter().flatten().enumerate() {
+        let entry = vec![key("suppress"), PathSeg::Index(i)];
+        cfg.spans
+            .suppress
+            .push(at(entry.clone()).unwrap_or_default());
+        if s.reason.trim().is_empty() {
+            let mut p = entry.clone();
+            p.push(key("reason"));
+            return Err(bad(p, "a suppression needs a reason".into()));
+        }
+        if let Some(u) = &s.until {
+            if crate::suppress::parse_date(u).is_none() {
+                let mut p = entry.clone();
+                p.push(key("until"));
+                return Err(bad(p, format!("`until: {u}` is not a date (YYYY-MM-DD)")));
+            }
+        }
+        for (field, glob) in [
+            ("path", &s.path),
+            ("kind", &s.kind),
+            ("name", &s.name),
+            ("namespace", &s.namespace),
+        ] {
+            if let Some(g) = glob {
+                if let Err(e) = globset::Glob::new(g) {
+                    let mut p = entry.clone();
+                    p.push(key(field));
+                    return Err(bad(p, format!("invalid glob `{g}`: {e}")));
+                }
+            }
+        }
+    }
+    if let Some(envs) = &cfg.environments {
+        if let Err(e) = crate::policy::context::Environments::new(&envs.0) {
+            return Err(bad(vec![key("environments")], e));
+        }
+    }
+    Ok(cfg)
+}
+
+fn parse(
+    doc: &crate::load::Document,
+    value: serde_json::Value,
+    display: &str,
+) -> Result<Config, ConfigError> {
     serde_path_to_error::deserialize::<_, Config>(value).map_err(|e| {
         let path: Vec<PathSeg> = e
             .path()

@@ -15,5 +15,6 @@ pub mod report;
 pub mod rules;
 pub mod schemas;
 pub mod span;
+pub mod suppress;
 pub mod validate;
 pub mod walk;

@@ -30,6 +30,8 @@ pub struct CheckOptions {
     pub validate: Option<crate::validate::ValidateOptions>,
     /// Evaluate Rego policies (`None`: off).
     pub policy: Option<crate::policy::PolicyOptions>,
+    /// Accepted findings (config entries and object annotations).
+    pub suppress: crate::suppress::SuppressOptions,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -48,6 +50,10 @@ pub struct Stats {
     /// Objects evaluated against policies, and single rule evaluations.
     pub policy_objects: usize,
     pub policy_evaluations: usize,
+    /// Policy results excepted by conftest `exception` rules.
+    pub policy_exceptions: usize,
+    /// Findings not reported because a suppression covers them.
+    pub suppressed: usize,
     pub elapsed: Duration,
 }
 
@@ -172,9 +178,12 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, WalkError> {
             findings.extend(f);
             stats.policy_objects = report.objects;
             stats.policy_evaluations = report.evaluations;
+            stats.policy_exceptions = report.exceptions;
             policy = Some(report);
         }
     }
+
+    stats.suppressed = crate::suppress::apply(&mut findings, &opts.suppress);
 
     let by_path: std::collections::HashMap<&str, &SourceFile> =
         files.iter().map(|f| (f.path.as_str(), f)).collect();

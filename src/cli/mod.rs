@@ -171,6 +171,13 @@ pub struct CheckArgs {
     /// Every package of the user policies contributes rules (conftest's --all-namespaces).
     #[arg(long)]
     pub all_namespaces: bool,
+    /// JSON/YAML file or directory loaded into `data` for policies, as conftest's --data
+    /// (repeatable; adds to the config's `policy-data`).
+    #[arg(long = "data", value_name = "PATH")]
+    pub data: Vec<PathBuf>,
+    /// Ignore `gitgate.dev/ignore` annotations (only `suppress:` in .gitgate.yaml counts).
+    #[arg(long)]
+    pub no_inline_suppressions: bool,
     /// Time limit of one policy rule on one object, in milliseconds [default: 1000, or the
     /// config's `policy-timeout`]
     #[arg(long, value_name = "MS")]
@@ -279,6 +286,25 @@ fn policy_options(
     if let Some(ms) = args.policy_timeout.or(cfg.policy_timeout) {
         opts.timeout = std::time::Duration::from_millis(ms.max(1));
     }
+    if let Some(envs) = &cfg.environments {
+        opts.environments = crate::policy::context::Environments::new(&envs.0)?;
+    }
+    opts.params = cfg.policy_parameters.clone().unwrap_or_default();
+    opts.param_spans = cfg.spans.parameters.clone();
+    opts.config_file = cfg.spans.file.clone();
+    let mut data: Vec<PathBuf> = cfg
+        .policy_data
+        .iter()
+        .flatten()
+        .map(|d| root.join(d))
+        .collect();
+    data.extend(args.data.iter().cloned());
+    for d in &data {
+        if !d.exists() {
+            return Err(format!("policy data `{}` does not exist", d.display()));
+        }
+    }
+    opts.data = data;
     Ok(Some(opts))
 }
 
@@ -542,6 +568,13 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         render: !args.no_render,
         validate,
         policy,
+        suppress: crate::suppress::SuppressOptions {
+            entries: cfg.suppress.clone().unwrap_or_default(),
+            spans: cfg.spans.suppress.clone(),
+            config_file: cfg.spans.file.clone(),
+            inline: !args.no_inline_suppressions && cfg.inline_suppressions.unwrap_or(true),
+            today: crate::suppress::today(),
+        },
     };
     let fail_on = args.fail_on.or(cfg.fail_on).unwrap_or(FailOn::Error);
     let outcome = pipeline::check(&opts).map_err(|e| e.to_string())?;

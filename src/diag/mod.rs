@@ -58,6 +58,11 @@ pub struct Finding {
     pub identity: Option<String>,
     /// Stable across unrelated edits; filled in by [`assign_fingerprints`].
     pub fingerprint: String,
+    /// The object the finding is about (validation and policy findings), for suppressions.
+    pub subject: Option<std::sync::Arc<crate::suppress::Subject>>,
+    /// The location holds a secret-looking value: outputs show no source text for it, and the
+    /// fingerprint uses the identity, not the line.
+    pub sensitive: bool,
 }
 
 impl Finding {
@@ -76,6 +81,8 @@ impl Finding {
             help: rule_help(rule),
             identity: None,
             fingerprint: String::new(),
+            subject: None,
+            sensitive: false,
         }
     }
 

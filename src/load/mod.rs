@@ -15,6 +15,7 @@ use crate::rules;
 use crate::rules::yaml::DocCtx;
 use crate::span::Span;
 use crate::walk::{Candidate, PathKind};
+use tree::NodeKind;
 
 pub mod lines;
 pub mod parse;
@@ -466,6 +467,12 @@ fn load_doc(
     if secret {
         redact_secret_values(&root, redactions);
     }
+    if root
+        .get("sops")
+        .is_some_and(|s| matches!(s.kind, NodeKind::Map(_)))
+    {
+        redact_sops_plaintext(&root, redactions);
+    }
     let is_secret = |p: &[PathSeg]| {
         secret
             && p.len() >= 2
@@ -522,6 +529,32 @@ fn redact_secret_values(root: &Node, redactions: &mut Vec<Range<usize>>) {
             if e.value.span.end.byte > e.value.span.start.byte {
                 redactions.push(e.value.span.bytes());
             }
+        }
+    }
+}
+
+/// A SOPS document's values are meant to be encrypted: any that is not (`ENC[…]`) may be a
+/// secret that slipped through, and is never shown.
+fn redact_sops_plaintext(root: &Node, redactions: &mut Vec<Range<usize>>) {
+    fn walk(n: &Node, redactions: &mut Vec<Range<usize>>) {
+        match &n.kind {
+            NodeKind::Scalar { value, .. } => {
+                if !value.starts_with("ENC[") && n.span.end.byte > n.span.start.byte {
+                    redactions.push(n.span.bytes());
+                }
+            }
+            NodeKind::Seq(items) => items.iter().for_each(|i| walk(i, redactions)),
+            NodeKind::Map(entries) => entries.iter().for_each(|e| walk(&e.value, redactions)),
+            NodeKind::Alias(_) => {}
+        }
+    }
+    for e in root.entries() {
+        let key = match &e.key.kind {
+            NodeKind::Scalar { value, .. } => value.as_str(),
+            _ => "",
+        };
+        if !matches!(key, "sops" | "apiVersion" | "kind" | "metadata") {
+            walk(&e.value, redactions);
         }
     }
 }

@@ -138,6 +138,32 @@ fn argo_cluster(app: &Value) -> Option<String> {
     Some(host.split(['/', ':']).next().unwrap_or(host).to_string())
 }
 
+fn is_deployer(o: &Object<'_>) -> bool {
+    let api = o.value["apiVersion"].as_str().unwrap_or("");
+    let kind = o.value["kind"].as_str().unwrap_or("");
+    (api.starts_with("kustomize.toolkit.fluxcd.io/") && kind == "Kustomization")
+        || (api.starts_with("argoproj.io/") && matches!(kind, "Application" | "ApplicationSet"))
+        || (api.starts_with("helm.toolkit.fluxcd.io/") && kind == "HelmRelease")
+}
+
+/// The cluster a deployer object itself targets (an Argo CD Application's destination, a
+/// Flux object's `clusters/<name>/` directory), whether or not it applies a repo path.
+fn own_cluster(o: &Object<'_>) -> Option<String> {
+    if !is_deployer(o) {
+        return None;
+    }
+    let (file, _, _, _) = source(o);
+    let argo = o.value["apiVersion"]
+        .as_str()
+        .is_some_and(|a| a.starts_with("argoproj.io/"))
+        && o.value["kind"] == "Application";
+    if argo {
+        argo_cluster(&o.value).or_else(|| cluster_in(&file))
+    } else {
+        cluster_in(&file)
+    }
+}
+
 /// The deployer (if any) an object *is*, with the paths it applies.
 fn as_deployer(o: &Object<'_>, envs: &Environments) -> Vec<Deployer> {
     let v = &o.value;
@@ -267,15 +293,18 @@ pub fn contexts(
                 .chain(deployer.map(|d| d.file.as_str()))
                 .collect();
             let self_deployer = as_deployer(o, envs).into_iter().next();
-            let cluster = self_deployer
-                .as_ref()
-                .and_then(|d| d.cluster.clone())
+            let cluster = own_cluster(o)
                 .or_else(|| deployer.and_then(|d| d.cluster.clone()))
                 .or_else(|| cluster_in(&file))
                 .or_else(|| dir.and_then(cluster_in));
+            let own = self_deployer.and_then(|d| d.environment).or_else(|| {
+                is_deployer(o)
+                    .then(|| own_environment(o, envs, own_cluster(o).as_deref()))
+                    .flatten()
+            });
             let environment = envs
                 .matching(&paths)
-                .or_else(|| self_deployer.and_then(|d| d.environment))
+                .or(own)
                 .or_else(|| dir.and_then(conventional).map(String::from))
                 .or_else(|| deployer.and_then(|d| d.environment.clone()))
                 .or_else(|| conventional(&file).map(String::from))

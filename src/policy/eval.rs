@@ -35,6 +35,11 @@ pub struct Target {
     pub kinds: Vec<String>,
     /// Evaluated once per repository (`custom.scope: repo`), not per object.
     pub repo_scope: bool,
+    /// Its findings point at secret-looking values (`custom.sensitive`).
+    pub sensitive: bool,
+    /// conftest: `data.<package>.exception` when the package has one and this is a
+    /// `deny`/`violation` rule, and the name exceptions use for it (`deny_foo` → `foo`).
+    pub exception: Option<(String, String)>,
     /// Set once the rule ran past its time limit: it is not evaluated again.
     pub stopped: AtomicBool,
 }
@@ -145,6 +150,8 @@ pub fn prepare(
                     line: h.line,
                     kinds: meta.kinds.clone(),
                     repo_scope: meta.repo_scope,
+                    sensitive: meta.sensitive,
+                    exception: None,
                     stopped: AtomicBool::new(false),
                 }
             });
@@ -153,7 +160,29 @@ pub fn prepare(
             }
         }
     }
-    let targets: Vec<Target> = targets.into_values().collect();
+    let mut targets: Vec<Target> = targets.into_values().collect();
+    // conftest exceptions: a package's `exception` rule names the `deny_`/`violation_` rules
+    // (by suffix; "" for plain `deny`/`violation`) that do not apply to an input.
+    let with_exception: HashSet<&str> = added
+        .iter()
+        .filter(|p| !p.test && p.heads.iter().any(|h| h.name == "exception" && !h.function))
+        .map(|p| p.package.as_str())
+        .collect();
+    for t in &mut targets {
+        if !with_exception.contains(t.package.as_str()) {
+            continue;
+        }
+        let name = ["deny", "violation"].iter().find_map(|base| {
+            if t.rule == *base {
+                Some(String::new())
+            } else {
+                t.rule.strip_prefix(&format!("{base}_")).map(String::from)
+            }
+        });
+        if let Some(name) = name {
+            t.exception = Some((format!("data.{}.exception", t.package), name));
+        }
+    }
     // Analyse the modules once, here: a clone of an unprepared engine would redo it on its
     // first evaluation, and rayon clones once per job split, not once per thread.
     // A trivial query prepares without evaluating any policy rule.
@@ -183,6 +212,12 @@ pub enum Outcome {
     Stopped {
         target: usize,
         error: String,
+    },
+    /// A conftest `exception` rule exempted this object from the rule: its results
+    /// (`count`) are not reported.
+    Excepted {
+        target: usize,
+        count: usize,
     },
 }
 
@@ -240,11 +275,32 @@ fn eval_targets(
 ) -> (Vec<Outcome>, usize) {
     let mut out = Vec::new();
     let mut evaluated = 0;
+    // Exception names per `data.<pkg>.exception`, evaluated at most once per object.
+    let mut exceptions: BTreeMap<&str, HashSet<String>> = BTreeMap::new();
     for (i, t) in prep.targets.iter().enumerate() {
         if t.stopped.load(Ordering::Relaxed) || !wanted(t) {
             continue;
         }
         evaluated += 1;
+        let excepted = t.exception.as_ref().is_some_and(|(query, name)| {
+            exceptions
+                .entry(query.as_str())
+                .or_insert_with(|| exception_names(engine, query))
+                .contains(name)
+        });
+        if excepted {
+            let count = match engine.eval_rule(t.query.clone()) {
+                Ok(v) => serde_json::to_value(&v)
+                    .ok()
+                    .and_then(|v| v.as_array().map(Vec::len))
+                    .unwrap_or(0),
+                Err(_) => 0,
+            };
+            if count > 0 {
+                out.push(Outcome::Excepted { target: i, count });
+            }
+            continue;
+        }
         match engine.eval_rule(t.query.clone()) {
             Ok(v) => {
                 let v = serde_json::to_value(&v).unwrap_or(Value::Null);
@@ -312,6 +368,26 @@ fn eval_targets(
     (out, evaluated)
 }
 
+/// The rule names an `exception` rule yields for the current input: a set of arrays (or
+/// sets) of strings, flattened. Errors count as no exception.
+fn exception_names(engine: &mut Engine, query: &str) -> HashSet<String> {
+    let Ok(v) = engine.eval_rule(query.to_string()) else {
+        return HashSet::new();
+    };
+    let v = serde_json::to_value(&v).unwrap_or(Value::Null);
+    let mut out = HashSet::new();
+    for item in v.as_array().into_iter().flatten() {
+        match item {
+            Value::String(s) => {
+                out.insert(s.clone());
+            }
+            Value::Array(a) => out.extend(a.iter().filter_map(|s| s.as_str().map(String::from))),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The finding for a policy result (location filled in by the caller).
 pub fn hit_finding(
     t: &Target,
@@ -320,6 +396,7 @@ pub fn hit_finding(
     msg: String,
 ) -> Finding {
     let mut f = Finding::new(&violation::RULE, path, span, msg);
+    f.sensitive = t.sensitive;
     f.rule = t.id;
     f.severity = t.severity;
     f.help = t.help.clone();

@@ -44,6 +44,9 @@ pub struct Meta {
     pub related_resources: Vec<String>,
     /// `custom.tags` (e.g. `security`), for SARIF.
     pub tags: Vec<String>,
+    /// `custom.sensitive: true`: findings point at secret-looking values; no source text is
+    /// shown for them.
+    pub sensitive: bool,
 }
 
 /// A rule or function definition found in the text.
@@ -293,6 +296,7 @@ fn metadata(path: &str, text: &str) -> Result<Option<Meta>, Box<Finding>> {
             .filter_map(|r| r.as_str().or_else(|| r["ref"].as_str()).map(String::from))
             .collect(),
         tags: strings(&custom["tags"]),
+        sensitive: custom["sensitive"].as_bool().unwrap_or(false),
     }))
 }
 

@@ -38,8 +38,13 @@ pub struct PolicyOptions {
     pub namespaces: Option<Vec<String>>,
     /// `environments:` globs from `.gitgate.yaml`.
     pub environments: context::Environments,
-    /// `policy-parameters:` from `.gitgate.yaml` (`data.gitgate.params`).
+    /// `policy-parameters:` from `.gitgate.yaml` (`data.gitgate.params`), and where each
+    /// key is in `config_file`.
     pub params: serde_json::Map<String, Value>,
+    pub param_spans: Vec<(String, Span)>,
+    pub config_file: String,
+    /// conftest `--data`: JSON/YAML files and directories merged into `data`.
+    pub data: Vec<PathBuf>,
 }
 
 impl Default for PolicyOptions {
@@ -52,6 +57,9 @@ impl Default for PolicyOptions {
             namespaces: Some(vec!["main".into()]),
             environments: context::Environments::default(),
             params: serde_json::Map::new(),
+            param_spans: Vec::new(),
+            config_file: String::new(),
+            data: Vec::new(),
         }
     }
 }
@@ -64,6 +72,8 @@ pub struct Report {
     pub objects: usize,
     /// Rule evaluations (one rule on one object).
     pub evaluations: usize,
+    /// Results excepted by conftest `exception` rules (not reported).
+    pub exceptions: usize,
     pub eval_time: Duration,
 }
 
@@ -102,7 +112,7 @@ pub fn policy_repo(
     }
     report.objects = objects.len();
     let started = Instant::now();
-    let mut per_object: Vec<(Vec<Placed>, usize)> = (0..objects.len())
+    let mut per_object: Vec<(Vec<Placed>, usize, usize)> = (0..objects.len())
         .into_par_iter()
         .map_init(
             || prep.engine.clone(),
@@ -115,7 +125,8 @@ pub fn policy_repo(
                     inputs[i].clone(),
                     contexts[i].clone(),
                 );
-                (place(&prep, o, outcomes, opts), n)
+                let excepted = excepted(&outcomes);
+                (place(&prep, o, outcomes, opts), n, excepted)
             },
         )
         .collect();
@@ -127,12 +138,24 @@ pub fn policy_repo(
             check_interval: std::num::NonZeroU32::new(32).expect("non-zero"),
         });
         let (outcomes, n) = eval::eval_repo(&prep, &mut engine);
-        per_object.push((place_repo(&prep, objects, outcomes, opts), n));
+        let excepted = excepted(&outcomes);
+        per_object.push((place_repo(&prep, objects, outcomes, opts), n, excepted));
     }
     report.eval_time = started.elapsed();
-    report.evaluations = per_object.iter().map(|(_, n)| n).sum();
-    findings.extend(merge(per_object.into_iter().flat_map(|(f, _)| f)));
+    report.evaluations = per_object.iter().map(|(_, n, _)| n).sum();
+    report.exceptions = per_object.iter().map(|(_, _, e)| e).sum();
+    findings.extend(merge(per_object.into_iter().flat_map(|(f, _, _)| f)));
     (findings, report)
+}
+
+fn excepted(outcomes: &[eval::Outcome]) -> usize {
+    outcomes
+        .iter()
+        .map(|o| match o {
+            eval::Outcome::Excepted { count, .. } => *count,
+            _ => 0,
+        })
+        .sum()
 }
 
 /// `data.gitgate`: every object with its context, an index by kind, namespace and name, and
@@ -251,6 +274,7 @@ fn place_repo(
                     None,
                 ));
             }
+            eval::Outcome::Excepted { .. } => {}
             eval::Outcome::Stopped { target, .. } => out.push((
                 eval::stopped_finding(&prep.targets[target], opts.timeout * 10, "the repository"),
                 None,
@@ -329,6 +353,7 @@ fn place(
         Origin::Plain { .. } => None,
     };
     let secret = o.value["kind"] == "Secret" || o.value.get("sops").is_some();
+    let subject = crate::suppress::Subject::of(&o.value);
     let mut out = Vec::new();
     for oc in outcomes {
         let f = match oc {
@@ -339,11 +364,21 @@ fn place(
                     _ => locate(o, &name_path()),
                 };
                 let msg = if secret { mask(&o.value, h.msg) } else { h.msg };
-                eval::hit_finding(t, path, span, msg).note(format!(
-                    "policy `{}` ({})",
-                    t.query,
-                    t.files.join(", ")
-                ))
+                // Sensitive: fingerprinted by object and field, not by the line's text.
+                let identity = format!(
+                    "{}/{}: {}",
+                    o.value["kind"].as_str().unwrap_or(""),
+                    o.value["metadata"]["name"].as_str().unwrap_or(""),
+                    h.path
+                        .as_deref()
+                        .map(crate::load::tree::display_path)
+                        .unwrap_or_default()
+                );
+                let mut f = eval::hit_finding(t, path, span, msg);
+                if t.sensitive {
+                    f = f.identity(identity);
+                }
+                f.note(format!("policy `{}` ({})", t.query, t.files.join(", ")))
             }
             eval::Outcome::Failed { target, error } => {
                 let t = &prep.targets[target];
@@ -368,7 +403,10 @@ fn place(
             eval::Outcome::Stopped { target, .. } => {
                 eval::stopped_finding(&prep.targets[target], opts.timeout, &describe(o))
             }
+            eval::Outcome::Excepted { .. } => continue,
         };
+        let mut f = f;
+        f.subject = Some(subject.clone());
         out.push((f, dir.clone()));
     }
     out
@@ -467,13 +505,20 @@ fn locate(o: &Object<'_>, path: &[PathSeg]) -> (String, Option<Span>) {
                         (PathSeg::Key(k), Kind::Map(entries)) => entries
                             .iter()
                             .find(|(key, _)| key.as_str() == Some(k.as_str()))
-                            .map(|(_, v)| v),
-                        (PathSeg::Index(n), Kind::Seq(items)) => items.get(*n),
+                            .map(|(key, v)| (Some(key), v)),
+                        (PathSeg::Index(n), Kind::Seq(items)) => items.get(*n).map(|v| (None, v)),
                         _ => None,
                     };
-                    let Some(n) = next else { break };
+                    let Some((key, n)) = next else { break };
                     cur = n;
-                    if let Some(p) = n.prov.as_ref() {
+                    // As for plain manifests: a scalar's value, else the key a user edits
+                    // (a mapping's own span starts at its first child).
+                    let key_prov = key.and_then(|k| k.prov.as_ref());
+                    let here = match n.kind {
+                        Kind::Scalar(_) => n.prov.as_ref().or(key_prov),
+                        _ => key_prov.or(n.prov.as_ref()),
+                    };
+                    if let Some(p) = here {
                         best = Some(p);
                     }
                 }

@@ -63,6 +63,12 @@ impl Reporter for Json {
                 "overlays": r.stats.overlays,
                 "rendered_objects": r.stats.rendered_objects,
                 "validated_objects": r.stats.validated_objects,
+                "policy": {
+                    "objects": r.stats.policy_objects,
+                    "evaluations": r.stats.policy_evaluations,
+                    "exceptions": r.stats.policy_exceptions,
+                },
+                "suppressed": r.stats.suppressed,
                 "elapsed_ms": r.stats.elapsed.as_millis() as u64,
                 "findings": Counts::of(r.findings),
                 "fail_on": r.fail_on,

@@ -78,7 +78,11 @@ fn group<'a>(f: &'a Finding, sources: &'a HashMap<&str, Option<String>>) -> Grou
         .id(f.rule);
     let mut g = Group::with_title(title);
     let path = f.location.path.as_str();
-    let source = sources.get(path).and_then(|s| s.as_deref());
+    // A finding about a secret-looking value shows no source line (the value is on it).
+    let source = sources
+        .get(path)
+        .and_then(|s| s.as_deref())
+        .filter(|_| !f.sensitive);
     match (f.location.span, source) {
         (Some(span), Some(text)) => {
             let same_file: Vec<_> = f
@@ -180,6 +184,26 @@ fn summary(r: &Report<'_>) -> String {
         )
     } else {
         rendered
+    };
+    let mut hidden = Vec::new();
+    if s.suppressed > 0 {
+        hidden.push(format!("{} suppressed", s.suppressed));
+    }
+    if s.policy_exceptions > 0 {
+        hidden.push(format!(
+            "{} policy {}",
+            s.policy_exceptions,
+            if s.policy_exceptions == 1 {
+                "exception"
+            } else {
+                "exceptions"
+            }
+        ));
+    }
+    let findings = if hidden.is_empty() {
+        findings
+    } else {
+        format!("{findings} ({})", hidden.join(", "))
     };
     format!(
         "gitgate: checked {} ({}{skipped}){rendered} in {:.2}s: {findings}",

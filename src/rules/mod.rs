@@ -94,6 +94,7 @@ pub const ALL: &[&Rule] = &[
     &schema::unusable_schema::RULE,
     &policy::load_error::RULE,
     &policy::eval_error::RULE,
+    &policy::suppression::RULE,
 ];
 
 /// Looks a rule up by id (case-insensitive) or name.

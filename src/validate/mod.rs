@@ -198,7 +198,11 @@ fn validate_object(
     if kind == "List" && api_version == "v1" {
         return out;
     }
-    let mut push = |f: Finding| out.push((f, dir.clone()));
+    let subject = crate::suppress::Subject::of(&o.value);
+    let mut push = |mut f: Finding| {
+        f.subject = Some(subject.clone());
+        out.push((f, dir.clone()))
+    };
     let head = locate(o, &[PathSeg::Key("apiVersion".into())], Target::Value);
     match apis::status(catalog, api_version, kind) {
         apis::ApiStatus::Removed { message } => {

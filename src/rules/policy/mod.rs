@@ -3,4 +3,5 @@
 
 pub mod eval_error;
 pub mod load_error;
+pub mod suppression;
 pub mod violation;
