@@ -7,7 +7,7 @@
 # custom:
 #   id: GG-IMG-001
 #   severity: error
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, argoproj.io/Rollout]
 #   recommended_actions: Use a version tag (`nginx:1.27.3`) or a digest (`nginx@sha256:…`).
 #   references:
 #     - https://kubernetes.io/docs/concepts/containers/images/#image-names
@@ -22,6 +22,14 @@ pod_spec := ["spec"] if input.kind == "Pod"
 pod_spec := ["spec", "template", "spec"] if input.kind in templated
 
 pod_spec := ["spec", "jobTemplate", "spec", "template", "spec"] if input.kind == "CronJob"
+
+# An Argo Rollouts Rollout carries a Deployment's pod template; one with `workloadRef` has none
+# (the referenced Deployment is checked itself).
+pod_spec := ["spec", "template", "spec"] if {
+	startswith(input.apiVersion, "argoproj.io/")
+	input.kind == "Rollout"
+	not input.spec.workloadRef
+}
 
 # A digest pins; otherwise the last path segment needs a tag that is not `latest`
 # (`registry:5000/app` has a port, not a tag).
