@@ -71,7 +71,8 @@ qualifiers := {
 	"file", "path", "dir", "url", "uri", "endpoint", "host", "name", "ref", "ttl", "expiry",
 	"expiration", "lifetime", "length", "size", "type", "mode", "enabled", "enable", "disabled",
 	"header", "field", "location", "duration", "timeout", "interval", "seconds", "policy",
-	"format", "version", "count", "min", "max", "regex", "pattern",
+	"format", "version", "count", "min", "max", "regex", "pattern", "audience", "issuer", "scope",
+	"scopes", "provider", "store", "backend", "algorithm", "prefix", "suffix", "namespace", "mount",
 }
 
 credential_name(name) if {
@@ -81,9 +82,23 @@ credential_name(name) if {
 }
 
 credential_name(name) if {
-	some pattern in lib.param("secret-key-patterns", [])
+	some pattern in key_patterns
 	regex.match(concat("", ["(?i)", pattern]), name)
 }
+
+# `secret-key-patterns`: extra regular expressions (case-insensitive) a credential name matches.
+key_patterns := p if {
+	p := lib.param("secret-key-patterns", [])
+	is_array(p)
+}
+
+key_patterns := [p] if {
+	p := lib.param("secret-key-patterns", [])
+	is_string(p)
+}
+
+# `secret-entropy-threshold`: bits per character from which a token-like value is reported.
+entropy_threshold := to_number(lib.param("secret-entropy-threshold", 4.0))
 
 credential_words_in(ws) if {
 	some w in ws
@@ -142,7 +157,7 @@ high_entropy(v) if {
 	count(v) >= 20
 	token_like(v)
 	not benign(v)
-	lib.entropy(v) >= lib.param("secret-entropy-threshold", 4.0)
+	lib.entropy(v) >= entropy_threshold
 }
 
 # What a value looks like, most specific first: one finding per value.
@@ -154,9 +169,13 @@ else := "a high-entropy string that looks like a token or key" if high_entropy(v
 
 # --- results --------------------------------------------------------------------------------
 
+# A SOPS-encrypted document is GG-SEC-002's: its values are `ENC[…]`, or that rule reports them.
+sops if "sops" in object.keys(input)
+
 warn contains {"msg": msg, "path": ["data", key]} if {
 	input.apiVersion == "v1"
 	input.kind == "ConfigMap"
+	not sops
 	some key, v in input.data
 	is_string(v)
 	what := finding(key, v)
@@ -164,6 +183,7 @@ warn contains {"msg": msg, "path": ["data", key]} if {
 }
 
 warn contains {"msg": msg, "path": array.concat(pod_spec, [field, i, "env", j, "value"])} if {
+	not sops
 	spec := object.get(input, pod_spec, {})
 	some field in ["initContainers", "containers", "ephemeralContainers"]
 	some i, container in object.get(spec, field, [])

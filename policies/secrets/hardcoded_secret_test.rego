@@ -39,7 +39,7 @@ test_name_styles if {
 
 
 test_names_that_only_mention_a_credential_pass if {
-	every name in ["TOKEN_URL", "PASSWORD_FILE", "SECRET_NAME", "token-ttl", "passwordMinLength", "tokenEndpoint", "cache_key", "KEYCLOAK_REALM", "bypass", "passenger"] {
+	every name in ["TOKEN_URL", "PASSWORD_FILE", "SECRET_NAME", "token-ttl", "passwordMinLength", "tokenEndpoint", "cache_key", "KEYCLOAK_REALM", "bypass", "passenger", "TOKEN_AUDIENCE", "SECRET_STORE"] {
 		count(policy.warn) == 0 with input as configmap({name: "hunter2-value"})
 	}
 }
@@ -112,6 +112,12 @@ test_extra_key_patterns_parameter if {
 	only(results, ["data", "X_AUTH"], "literal credential")
 }
 
+test_parameters_as_strings if {
+	results := policy.warn with input as configmap({"X_AUTH": "hunter2", "stripe": token})
+		with data.gitgate.params as {"secret-key-patterns": "^x_auth$", "secret-entropy-threshold": "5.5"}
+	only(results, ["data", "X_AUTH"], "literal credential")
+}
+
 test_extra_key_patterns_default_off if {
 	count(policy.warn) == 0 with input as configmap({"X_AUTH": "hunter2"})
 }
@@ -169,4 +175,11 @@ test_argo_rollout if {
 
 test_secret_ignored if {
 	count(policy.warn) == 0 with input as {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db"}, "stringData": {"password": "hunter2"}}
+}
+
+test_sops_encrypted_configmap_ignored if {
+	count(policy.warn) == 0 with input as object.union(
+		configmap({"DB_PASSWORD": "ENC[AES256_GCM,data:ZSqn7lxdP6H6i3jA,iv:4OXSaT3Xu2aiJ4RtsTl5ms4lqEIOTmCBaWHZML9GnVU=,tag:ZghzHY8699T8hg/66aaniw==,type:str]"}),
+		{"sops": {"mac": "ENC[AES256_GCM,data:eA==,iv:eQ==,tag:eg==,type:str]", "encrypted_regex": "^data$"}},
+	)
 }
