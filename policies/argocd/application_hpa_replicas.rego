@@ -27,7 +27,8 @@ import data.gitgate.lib
 
 scalable := {"Deployment", "StatefulSet"}
 
-# HPAs, the workload each scales (that sets `spec.replicas`), and the Application syncing it.
+# HPAs, the workload each scales (that sets `spec.replicas`) in the same cluster, and the
+# Application syncing the workload.
 scaled contains {"app": i, "hpa": j, "workload": k} if {
 	some hns, hname
 	some j in lib.index.HorizontalPodAutoscaler[hns][hname]
@@ -40,12 +41,25 @@ scaled contains {"app": i, "hpa": j, "workload": k} if {
 	some k in lib.index[ref.kind][wns][ref.name]
 	same_namespace(hns, wns)
 	workload := lib.objects[k]
+	same_place(lib.objects[j].context, workload.context)
 	startswith(workload.object.apiVersion, "apps/")
 	object.get(workload.object, ["spec", "replicas"], null) != null
 	d := workload.context.deployer
 	d.kind == "Application"
 	some i in lib.index.Application[d.namespace][d.name]
 	startswith(lib.objects[i].object.apiVersion, "argoproj.io/")
+}
+
+# The HPA runs where the workload does: the same Application syncs both, or both go to the
+# same cluster (an HPA from another overlay for another cluster does not count).
+same_place(hpa, workload) if {
+	hpa.deployer != null
+	hpa.deployer == workload.deployer
+}
+
+same_place(hpa, workload) if {
+	hpa.cluster != null
+	hpa.cluster == workload.cluster
 }
 
 # Namespaces left out of a manifest come from the Application's destination.

@@ -129,3 +129,17 @@ test_other_namespace_passes if {
 	h := json.patch(hpa("Deployment"), [{"op": "add", "path": "/object/metadata/namespace", "value": "b"}])
 	count(results([application({}), sts, h])) == 0
 }
+
+test_hpa_for_another_cluster_passes if {
+	staging := object.union(deployer, {"name": "web-staging", "path": "apps/web/overlays/staging"})
+	w := object.union(deployment({"replicas": 3}), {"context": {"deployer": staging, "cluster": "staging"}})
+	h := object.union(hpa("Deployment"), {"context": {"cluster": "prod"}})
+	a := json.patch(application({}), [{"op": "replace", "path": "/object/metadata/name", "value": "web-staging"}])
+	count(results([a, w, h])) == 0
+}
+
+test_hpa_from_elsewhere_in_same_cluster_warned if {
+	w := object.union(deployment({"replicas": 3}), {"context": {"cluster": "prod"}})
+	h := {"object": hpa("Deployment").object, "context": {"deployer": null, "cluster": "prod"}}
+	count(results([application({}), w, h])) == 1
+}
