@@ -1,37 +1,33 @@
 # METADATA
 # title: Argo CD automated sync without pruning
 # description: >-
-#   An Argo CD Application with `spec.syncPolicy.automated` but without `prune: true` syncs
-#   new and changed objects automatically but never deletes objects removed from Git; they
-#   keep running and the Application shows OutOfSync forever.
+#   An Argo CD Application (or an ApplicationSet's Application template) with
+#   `spec.syncPolicy.automated` but without `prune: true` syncs new and changed objects
+#   automatically but never deletes objects removed from Git; they keep running and the
+#   Application shows OutOfSync forever.
+# related_resources:
+#   - https://argo-cd.readthedocs.io/en/stable/user-guide/auto_sync/#automatic-pruning
 # custom:
 #   id: GG-ARGO-001
 #   severity: warning
-#   kinds: [argoproj.io/Application]
-#   recommended_actions: 'Set `spec.syncPolicy.automated.prune: true`, or sync manually.'
-#   references:
-#     - https://argo-cd.readthedocs.io/en/stable/user-guide/auto_sync/#automatic-pruning
+#   kinds: [argoproj.io/Application, argoproj.io/ApplicationSet]
+#   recommended_actions: 'Set `spec.syncPolicy.automated.prune: true` (in an ApplicationSet, under `spec.template`), or sync manually.'
 package gitgate.argocd.application_prune
 
 import rego.v1
 
-automated := input.spec.syncPolicy.automated if {
-	startswith(input.apiVersion, "argoproj.io/")
-	input.kind == "Application"
-	is_object(input.spec.syncPolicy.automated)
-	# Argo CD 3.x can switch automation off in place.
-	not input.spec.syncPolicy.automated.enabled == false
-}
+import data.gitgate.argocd.app_common as app
 
-location := ["spec", "syncPolicy", "automated", "prune"] if "prune" in object.keys(automated)
+location := app.at(["syncPolicy", "automated", "prune"]) if "prune" in object.keys(app.automated)
 
-location := ["spec", "syncPolicy", "automated"] if not "prune" in object.keys(automated)
+location := app.at(["syncPolicy", "automated"]) if not "prune" in object.keys(app.automated)
 
 deny contains {"msg": msg, "path": location} if {
-	is_object(automated)
-	not automated.prune == true
+	is_object(app.automated)
+	not app.automated.prune == true
+	not app.templated(app.automated.prune)
 	msg := sprintf(
-		"Argo CD Application `%s` syncs automatically without `prune: true`: objects removed from Git are never deleted",
-		[input.metadata.name],
+		"%s syncs automatically without `prune: true`: objects removed from Git are never deleted",
+		[app.subject],
 	)
 }

@@ -35,3 +35,47 @@ test_prune_false_denied_at_prune if {
 	some r in results
 	r.path == ["spec", "syncPolicy", "automated", "prune"]
 }
+
+appset(sync) := {
+	"apiVersion": "argoproj.io/v1alpha1",
+	"kind": "ApplicationSet",
+	"metadata": {"name": "clusters", "namespace": "argocd"},
+	"spec": {
+		"goTemplate": true,
+		"generators": [{"clusters": {}}],
+		"template": {
+			"metadata": {"name": "{{.name}}-web"},
+			"spec": {"project": "apps", "syncPolicy": sync},
+		},
+	},
+}
+
+test_appset_with_prune_passes if {
+	count(policy.deny) == 0 with input as appset({"automated": {"prune": true}})
+}
+
+test_appset_prune_false_denied_in_template if {
+	results := policy.deny with input as appset({"automated": {"prune": false}})
+	count(results) == 1
+	some r in results
+	r.path == ["spec", "template", "spec", "syncPolicy", "automated", "prune"]
+	contains(r.msg, "ApplicationSet `clusters`")
+}
+
+test_appset_automated_empty_denied_at_automated if {
+	results := policy.deny with input as appset({"automated": {}})
+	some r in results
+	r.path == ["spec", "template", "spec", "syncPolicy", "automated"]
+}
+
+test_appset_templated_prune_unknown if {
+	count(policy.deny) == 0 with input as appset({"automated": {"prune": "{{.prune}}"}})
+}
+
+test_appset_templated_enabled_unknown if {
+	count(policy.deny) == 0 with input as appset({"automated": {"enabled": "{{.auto}}"}})
+}
+
+test_other_group_ignored if {
+	count(policy.deny) == 0 with input as object.union(app({"automated": {}}), {"apiVersion": "example.com/v1"})
+}
