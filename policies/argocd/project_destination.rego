@@ -23,11 +23,20 @@ import rego.v1
 
 import data.gitgate.lib
 
+# Malformed input (a string where an object or list belongs) must not stop the rule.
+obj(x) := x if {
+	is_object(x)
+} else := {}
+
+arr(x) := x if {
+	is_array(x)
+} else := []
+
 spec_path := ["spec"] if input.kind == "Application"
 
 spec_path := ["spec", "template", "spec"] if input.kind == "ApplicationSet"
 
-app_spec := object.get(input, spec_path, {})
+app_spec := obj(object.get(input, spec_path, {}))
 
 project_name := p if {
 	p := object.get(app_spec, "project", "")
@@ -35,7 +44,7 @@ project_name := p if {
 	p != ""
 } else := "default"
 
-app_namespace := object.get(input.metadata, "namespace", "")
+app_namespace := object.get(input, ["metadata", "namespace"], "")
 
 # The AppProject: preferably in the Application's namespace, then in `argocd`, then anywhere.
 projects_in(ns) := [e.object |
@@ -56,9 +65,9 @@ project := projects_in(app_namespace)[0] if {
 	count(projects_anywhere) > 0
 }
 
-destinations := object.get(project, ["spec", "destinations"], [])
+destinations := arr(object.get(project, ["spec", "destinations"], []))
 
-dst := object.get(app_spec, "destination", {})
+dst := obj(object.get(app_spec, "destination", {}))
 
 dst_name := object.get(dst, "name", "")
 

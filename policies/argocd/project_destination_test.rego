@@ -135,3 +135,13 @@ test_applicationset_templated_destination_skipped if {
 test_invalid_glob_matches_nothing if {
 	count(results({"server": incluster, "namespace": "web"}, [{"server": incluster, "namespace": "[web"}])) == 1
 }
+
+test_glob_spans_dots if {
+	count(results({"server": "https://team1.eu.example.com", "namespace": "web"}, [{"server": "https://*.example.com", "namespace": "*"}])) == 0
+}
+
+test_malformed_destination_does_not_fail if {
+	count(policy.deny) == 0 with input as object.union(app({}), {"spec": {"destination": "prod"}})
+		with data.gitgate.objects as objs([])
+		with data.gitgate.index as lib.index_of(objs([]))
+}

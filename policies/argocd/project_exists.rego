@@ -21,12 +21,17 @@ import rego.v1
 
 import data.gitgate.lib
 
+# Malformed input (a string where an object belongs) must not stop the rule.
+obj(x) := x if {
+	is_object(x)
+} else := {}
+
 # Where the Application spec is: the object's, or an ApplicationSet's template.
 spec_path := ["spec"] if input.kind == "Application"
 
 spec_path := ["spec", "template", "spec"] if input.kind == "ApplicationSet"
 
-app_spec := object.get(input, spec_path, {})
+app_spec := obj(object.get(input, spec_path, {}))
 
 # Argo CD puts an Application without a project into `default`.
 project := p if {

@@ -28,6 +28,11 @@ import rego.v1
 
 import data.gitgate.lib
 
+# Malformed input (a string where an object belongs) must not stop the rule.
+obj(x) := x if {
+	is_object(x)
+} else := {}
+
 # Cluster-scoped kinds by API group: Kubernetes built-ins and a few widespread add-ons.
 cluster_scoped_builtin := {
 	"": {"Namespace", "Node", "PersistentVolume", "ComponentStatus"},
@@ -60,11 +65,14 @@ cluster_scoped_crd contains [crd.spec.group, crd.spec.names.kind] if {
 	crd := e.object
 	startswith(crd.apiVersion, "apiextensions.k8s.io/")
 	crd.spec.scope == "Cluster"
+	is_string(crd.spec.group)
+	is_string(crd.spec.names.kind)
 }
 
-group_of(obj) := g if {
-	contains(obj.apiVersion, "/")
-	g := split(obj.apiVersion, "/")[0]
+group_of(o) := g if {
+	is_string(o.apiVersion)
+	contains(o.apiVersion, "/")
+	g := split(o.apiVersion, "/")[0]
 } else := ""
 
 group_text("") := "the core group"
@@ -155,13 +163,13 @@ deny contains {"msg": msg, "object": i, "path": ["kind"], "related": [j]} if {
 	ids := [k | some k in project_ids(d.namespace, pname); startswith(lib.objects[k].object.apiVersion, "argoproj.io/")]
 	count(ids) > 0
 	j := ids[0]
-	obj := e.object
-	is_string(obj.kind)
-	group := group_of(obj)
-	name := object.get(obj, ["metadata", "name"], "")
-	why := refusal(object.get(lib.objects[j].object, "spec", {}), group, obj.kind, name)
+	o := e.object
+	is_string(o.kind)
+	group := group_of(o)
+	name := object.get(o, ["metadata", "name"], "")
+	why := refusal(obj(object.get(lib.objects[j].object, "spec", {})), group, o.kind, name)
 	msg := sprintf(
 		"%s `%s` is synced by Argo CD Application `%s`, but its kind (%s) %s of AppProject `%s`: Argo CD will not sync it",
-		[obj.kind, name, d.name, group_text(group), why, pname],
+		[o.kind, name, d.name, group_text(group), why, pname],
 	)
 }

@@ -23,11 +23,20 @@ import rego.v1
 
 import data.gitgate.lib
 
+# Malformed input (a string where an object or list belongs) must not stop the rule.
+obj(x) := x if {
+	is_object(x)
+} else := {}
+
+arr(x) := x if {
+	is_array(x)
+} else := []
+
 spec_path := ["spec"] if input.kind == "Application"
 
 spec_path := ["spec", "template", "spec"] if input.kind == "ApplicationSet"
 
-app_spec := object.get(input, spec_path, {})
+app_spec := obj(object.get(input, spec_path, {}))
 
 project_name := p if {
 	p := object.get(app_spec, "project", "")
@@ -35,7 +44,7 @@ project_name := p if {
 	p != ""
 } else := "default"
 
-app_namespace := object.get(input.metadata, "namespace", "")
+app_namespace := object.get(input, ["metadata", "namespace"], "")
 
 # The AppProject: preferably in the Application's namespace, then in `argocd`, then anywhere.
 projects_in(ns) := [e.object |
@@ -56,13 +65,13 @@ project := projects_in(app_namespace)[0] if {
 	count(projects_anywhere) > 0
 }
 
-source_repos := [r | some r in object.get(project, ["spec", "sourceRepos"], []); is_string(r)]
+source_repos := [r | some r in arr(object.get(project, ["spec", "sourceRepos"], [])); is_string(r)]
 
 # Every repoURL the Application uses, with its path (relative to the spec).
 repo_urls contains [["source", "repoURL"], url] if url := app_spec.source.repoURL
 
 repo_urls contains [["sources", i, "repoURL"], url] if {
-	some i, s in app_spec.sources
+	some i, s in arr(object.get(app_spec, "sources", []))
 	url := s.repoURL
 }
 

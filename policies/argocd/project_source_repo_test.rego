@@ -122,3 +122,8 @@ test_applicationset_template_checked if {
 	some r in rs
 	r.path == ["spec", "template", "spec", "source", "repoURL"]
 }
+
+test_malformed_sources_do_not_fail if {
+	count(results({"sources": "x"}, ["*"])) == 0
+	count(results(src("https://github.com/acme/web"), "*")) == 1
+}

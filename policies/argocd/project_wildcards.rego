@@ -26,12 +26,18 @@ import rego.v1
 
 import data.gitgate.lib
 
+# Malformed input (a string where a list belongs) must not stop the rule.
+arr(x) := x if {
+	is_array(x)
+} else := []
+
 env_known if is_string(lib.environment)
 
 production if lib.production
 
 production if {
 	not env_known
+	is_string(input.metadata.name)
 	some token in regex.split(`[-_.]`, lower(input.metadata.name))
 	token in {"production", "prod", "prd", "live"}
 }
@@ -48,7 +54,7 @@ name := input.metadata.name
 
 warn contains {"msg": msg, "path": ["spec", "sourceRepos", i]} if {
 	applies
-	some i, repo in object.get(input, ["spec", "sourceRepos"], [])
+	some i, repo in arr(object.get(input, ["spec", "sourceRepos"], []))
 	wildcard(repo)
 	msg := sprintf(
 		"production AppProject `%s` allows every source repository (`sourceRepos` entry `%s`)",
@@ -64,7 +70,7 @@ what := {
 
 warn contains {"msg": msg, "path": ["spec", "destinations", i, key]} if {
 	applies
-	some i, dest in object.get(input, ["spec", "destinations"], [])
+	some i, dest in arr(object.get(input, ["spec", "destinations"], []))
 	is_object(dest)
 	some key in ["server", "name", "namespace"]
 	wildcard(object.get(dest, key, ""))
@@ -76,7 +82,7 @@ warn contains {"msg": msg, "path": ["spec", "destinations", i, key]} if {
 
 warn contains {"msg": msg, "path": ["spec", "clusterResourceWhitelist", i]} if {
 	applies
-	some i, item in object.get(input, ["spec", "clusterResourceWhitelist"], [])
+	some i, item in arr(object.get(input, ["spec", "clusterResourceWhitelist"], []))
 	is_object(item)
 	wildcard(object.get(item, "group", ""))
 	wildcard(object.get(item, "kind", ""))

@@ -18,6 +18,11 @@ package gitgate.argocd.syncwindow_manual_sync
 
 import rego.v1
 
+# Malformed input (a string where a list belongs) must not stop the rule.
+arr(x) := x if {
+	is_array(x)
+} else := []
+
 when := {
 	"deny": "while this deny window is open",
 	"allow": "while this allow window is closed",
@@ -26,7 +31,7 @@ when := {
 warn contains {"msg": msg, "path": ["spec", "syncWindows", i, "manualSync"]} if {
 	startswith(input.apiVersion, "argoproj.io/")
 	input.kind == "AppProject"
-	some i, w in object.get(input, ["spec", "syncWindows"], [])
+	some i, w in arr(object.get(input, ["spec", "syncWindows"], []))
 	is_object(w)
 	w.manualSync == true
 	msg := sprintf(

@@ -21,6 +21,11 @@ import rego.v1
 
 import data.gitgate.lib
 
+# Malformed input (a string where a list belongs) must not stop the rule.
+arr(x) := x if {
+	is_array(x)
+} else := []
+
 required if lib.param("argocd-require-sync-window", false) in {true, "true"}
 
 project_name := p if {
@@ -29,7 +34,7 @@ project_name := p if {
 	p != ""
 } else := "default"
 
-app_namespace := object.get(input.metadata, "namespace", "")
+app_namespace := object.get(input, ["metadata", "namespace"], "")
 
 # The AppProject: preferably in the Application's namespace, then in `argocd`, then anywhere.
 projects_in(ns) := [e.object |
@@ -69,28 +74,28 @@ dest(key) := v if {
 } else := ""
 
 selector_matches(w, "applications") if {
-	some p in w.applications
+	some p in arr(object.get(w, "applications", []))
 	matches(p, input.metadata.name)
 }
 
 selector_matches(w, "namespaces") if {
-	some p in w.namespaces
+	some p in arr(object.get(w, "namespaces", []))
 	matches(p, dest("namespace"))
 }
 
 selector_matches(w, "clusters") if {
-	some p in w.clusters
+	some p in arr(object.get(w, "clusters", []))
 	dest("name") != ""
 	matches(p, dest("name"))
 }
 
 selector_matches(w, "clusters") if {
-	some p in w.clusters
+	some p in arr(object.get(w, "clusters", []))
 	dest("server") != ""
 	matches(p, dest("server"))
 }
 
-selectors(w) := [key | some key in ["applications", "namespaces", "clusters"]; count(object.get(w, key, [])) > 0]
+selectors(w) := [key | some key in ["applications", "namespaces", "clusters"]; count(arr(object.get(w, key, []))) > 0]
 
 # SyncWindows.Matches: any selector (or, with `andOperator: true`, every one given) matches.
 window_matches(w) if {
@@ -108,7 +113,7 @@ window_matches(w) if {
 }
 
 covered if {
-	some w in object.get(project, ["spec", "syncWindows"], [])
+	some w in arr(object.get(project, ["spec", "syncWindows"], []))
 	is_object(w)
 	w.kind == "allow"
 	window_matches(w)

@@ -23,10 +23,19 @@ import rego.v1
 
 import data.gitgate.lib
 
+# Malformed input (a string where an object or list belongs) must not stop the rule.
+obj(x) := x if {
+	is_object(x)
+} else := {}
+
+arr(x) := x if {
+	is_array(x)
+} else := []
+
 project := input.metadata.name
 
 project_of(spec) := p if {
-	p := object.get(spec, "project", "")
+	p := object.get(obj(spec), "project", "")
 	is_string(p)
 	p != ""
 } else := "default"
@@ -96,10 +105,10 @@ noun := {"applications": "Application name", "namespaces": "destination namespac
 
 warn contains {"msg": msg, "path": ["spec", "syncWindows", i, key, j]} if {
 	applies
-	some i, w in object.get(input, ["spec", "syncWindows"], [])
+	some i, w in arr(object.get(input, ["spec", "syncWindows"], []))
 	is_object(w)
 	some key in ["applications", "namespaces", "clusters"]
-	some j, p in object.get(w, key, [])
+	some j, p in arr(object.get(w, key, []))
 	is_string(p)
 	not contains(p, "{{")
 	every app in apps {

@@ -25,10 +25,15 @@ import rego.v1
 
 import data.gitgate.lib
 
+# Malformed input (a string where a list belongs) must not stop the rule.
+arr(x) := x if {
+	is_array(x)
+} else := []
+
 windows := [[i, w] |
 	startswith(input.apiVersion, "argoproj.io/")
 	input.kind == "AppProject"
-	some i, w in object.get(input, ["spec", "syncWindows"], [])
+	some i, w in arr(object.get(input, ["spec", "syncWindows"], []))
 	is_object(w)
 ]
 
@@ -38,6 +43,11 @@ str(w, key) := v if {
 	v := object.get(w, key, "")
 	is_string(v)
 } else := ""
+
+# "has `kind` `block`", or "has no `kind`" when it is missing or not a string.
+has(w, key) := sprintf("has `%s` `%s`", [key, str(w, key)]) if str(w, key) != ""
+
+has(w, key) := sprintf("has no `%s`", [key]) if str(w, key) == ""
 
 # Go time.ParseDuration syntax (checked here: lib.duration_ns raises an error on bad input).
 go_duration(d) if regex.match(`^[-+]?(0|((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+)$`, d)
@@ -50,15 +60,15 @@ positive(d) if {
 deny contains {"msg": msg, "path": ["spec", "syncWindows", i, "kind"]} if {
 	some [i, w] in windows
 	not str(w, "kind") in {"allow", "deny"}
-	msg := sprintf("sync window %d of AppProject `%s` has `kind` `%s`: it must be `allow` or `deny`", [i, project, str(w, "kind")])
+	msg := sprintf("sync window %d of AppProject `%s` %s: it must be `allow` or `deny`", [i, project, has(w, "kind")])
 }
 
 deny contains {"msg": msg, "path": ["spec", "syncWindows", i, "schedule"]} if {
 	some [i, w] in windows
 	not lib.valid_cron(str(w, "schedule"))
 	msg := sprintf(
-		"sync window %d of AppProject `%s` has `schedule` `%s`, not a five-field cron expression (minute hour day month weekday)",
-		[i, project, str(w, "schedule")],
+		"sync window %d of AppProject `%s` %s, not a valid five-field cron expression (minute 0-59, hour 0-23, day of month, month, day of week)",
+		[i, project, has(w, "schedule")],
 	)
 }
 
@@ -66,8 +76,8 @@ deny contains {"msg": msg, "path": ["spec", "syncWindows", i, "duration"]} if {
 	some [i, w] in windows
 	not go_duration(str(w, "duration"))
 	msg := sprintf(
-		"sync window %d of AppProject `%s` has `duration` `%s`, not a Go duration such as `1h` or `30m`",
-		[i, project, str(w, "duration")],
+		"sync window %d of AppProject `%s` %s, not a Go duration such as `1h` or `30m`",
+		[i, project, has(w, "duration")],
 	)
 }
 
@@ -92,7 +102,7 @@ deny contains {"msg": msg, "path": ["spec", "syncWindows", i, "timeZone"]} if {
 
 selects(w) if {
 	some key in ["applications", "namespaces", "clusters"]
-	count(object.get(w, key, [])) > 0
+	count(arr(object.get(w, key, []))) > 0
 }
 
 deny contains {"msg": msg, "path": ["spec", "syncWindows", i]} if {

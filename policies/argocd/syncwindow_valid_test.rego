@@ -66,3 +66,14 @@ test_no_selector if {
 test_other_kinds_ignored if {
 	count(policy.deny) == 0 with input as {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}, "spec": {"syncWindows": [{}]}}
 }
+
+test_missing_kind_message if {
+	rs := policy.deny with input as project([object.remove(good, ["kind"])])
+	some r in rs
+	contains(r.msg, "has no `kind`")
+}
+
+test_malformed_windows_do_not_fail if {
+	paths(["deny", object.union(good, {"schedule": 5})]) == {["spec", "syncWindows", 1, "schedule"]}
+	count(policy.deny) == 0 with input as object.union(project([]), {"spec": {"syncWindows": "none"}})
+}
