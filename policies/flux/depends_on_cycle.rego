@@ -35,17 +35,23 @@ cluster_of(entry) := c if {
 	is_string(c)
 } else := ""
 
-# [node, entry index] for every Kustomization and HelmRelease.
-members contains [n, i] if {
+# [kind, namespace, name, cluster] of every Kustomization and HelmRelease.
+keys contains [kind, namespace, name, cluster_of(lib.objects[i])] if {
 	some kind, prefix in groups
 	some namespace, name
 	some i in lib.index[kind][namespace][name]
-	entry := lib.objects[i]
-	startswith(entry.object.apiVersion, prefix)
-	n := node(kind, cluster_of(entry), namespace, name)
+	startswith(lib.objects[i].object.apiVersion, prefix)
 }
 
-indices := {n: {i | some [m, i] in members; m == n} | some [n, _] in members}
+# Node → its entries (the index already groups them by kind, namespace and name).
+indices := {node(kind, cluster, namespace, name): {i |
+	some i in lib.index[kind][namespace][name]
+	entry := lib.objects[i]
+	startswith(entry.object.apiVersion, groups[kind])
+	cluster_of(entry) == cluster
+} |
+	some [kind, namespace, name, cluster] in keys
+}
 
 # The entry a node is reported on: its first.
 first(n) := min(indices[n])
@@ -61,22 +67,24 @@ edges := {n: {d |
 	some n, ids in indices
 }
 
-reach := {n: graph.reachable(edges, {n}) | some n, _ in edges}
+# Only a node that depends on a node and is depended on can be in a cycle.
+targets := {d | some ds in edges; some d in ds; edges[d]}
 
-# Nodes in a cycle with `n` (its strongly connected component), `n` included.
-component(n) := {m | some m in reach[n]; n in reach[m]}
+candidates := {n | some n in targets; some d in edges[n]; d in targets}
 
-cyclic(n) if {
-	some d in edges[n]
-	n in reach[d]
-}
+reach := {n: graph.reachable(edges, {n}) | some n in candidates}
+
+# Nodes in a cycle: reachable from one of their dependencies.
+cyclic := {n | some n in candidates; some d in edges[n]; n in reach[d]}
+
+# The cycle of `n` (its strongly connected component), `n` included.
+component(n) := {m | some m in cyclic; m in reach[n]; n in reach[m]}
 
 # `namespace/name` of a node.
 label(n) := split(n, "|")[2]
 
 deny contains {"msg": msg, "object": first(n), "path": ["spec", "dependsOn"], "related": related} if {
-	some n, _ in edges
-	cyclic(n)
+	some n in cyclic
 	cycle := component(n)
 	# Report once per cycle, on the member first by namespace/name (kind and cluster are
 	# the same for all).

@@ -33,9 +33,20 @@ test_existing_references_pass if {
 }
 
 test_generated_name_with_hash_passes if {
-	count(policy.warn) == 0 with input as hr("apps", [{"kind": "ConfigMap", "name": "generated-values"}])
+	# The reference was rewritten by kustomize (nameReference configured).
+	count(policy.warn) == 0 with input as hr("apps", [{"kind": "ConfigMap", "name": "generated-values-5m8k2hb6t7"}])
 		with data.gitgate.objects as objs
 		with data.gitgate.index as lib.index_of(objs)
+}
+
+test_unrewritten_generated_name_warned_with_reason if {
+	results := policy.warn with input as hr("apps", [{"kind": "ConfigMap", "name": "generated-values"}])
+		with data.gitgate.objects as objs
+		with data.gitgate.index as lib.index_of(objs)
+	count(results) == 1
+	some r in results
+	r.path == ["spec", "valuesFrom", 0, "name"]
+	contains(r.msg, "name hash")
 }
 
 test_optional_missing_passes if {
@@ -54,7 +65,7 @@ test_missing_warned_at_entry_name if {
 	count(results) == 1
 	some r in results
 	r.path == ["spec", "valuesFrom", 1, "name"]
-	contains(r.msg, "Secret `apps/podinfo-values`")
+	contains(r.msg, "Secret `apps/podinfo-values`, which is not defined anywhere")
 }
 
 test_other_namespace_warned if {
@@ -63,11 +74,13 @@ test_other_namespace_warned if {
 		with data.gitgate.index as lib.index_of(objs)
 }
 
-test_prefix_without_hash_does_not_count if {
-	# `podinfo` is not `podinfo-values` with a hash.
-	count(policy.warn) == 1 with input as hr("apps", [{"kind": "ConfigMap", "name": "podinfo"}])
+test_prefix_is_not_a_hash if {
+	# `podinfo-values` is not `podinfo` with a name hash.
+	results := policy.warn with input as hr("apps", [{"kind": "ConfigMap", "name": "podinfo"}])
 		with data.gitgate.objects as objs
 		with data.gitgate.index as lib.index_of(objs)
+	some r in results
+	contains(r.msg, "not defined anywhere")
 }
 
 test_unknown_namespace_matches_any if {

@@ -5,7 +5,9 @@
 #   as the API server accepts its objects: a Deployment that never rolls out, a crash-looping
 #   pod or a failed HelmRelease still count as a successful reconciliation, Kustomizations
 #   that `dependsOn` it start at once, and notifications report success. In production,
-#   wait for the applied objects to become ready.
+#   wait for the applied objects to become ready. The `flux-system/flux-system` Kustomization
+#   that `flux bootstrap` generates (it applies Flux itself and the other Kustomizations,
+#   which report their own health) is not reported.
 # related_resources:
 #   - https://fluxcd.io/flux/components/kustomize/kustomizations/#wait
 #   - https://fluxcd.io/flux/components/kustomize/kustomizations/#health-checks
@@ -30,10 +32,16 @@ location := ["spec", "wait"] if "wait" in object.keys(input.spec)
 
 location := ["spec"] if not "wait" in object.keys(input.spec)
 
+bootstrap if {
+	input.metadata.name == "flux-system"
+	input.metadata.namespace == "flux-system"
+}
+
 warn contains {"msg": msg, "path": location} if {
 	startswith(input.apiVersion, "kustomize.toolkit.fluxcd.io/")
 	input.kind == "Kustomization"
 	lib.production
+	not bootstrap
 	not waits
 	msg := sprintf(
 		"production Flux Kustomization `%s` neither sets `wait: true` nor lists `healthChecks`: it reports Ready before what it applies is running",

@@ -61,3 +61,8 @@ test_health_check_exprs_alone_warned if {
 	}]})
 		with data.gitgate.lib.environment as "production"
 }
+
+test_bootstrap_kustomization_not_reported if {
+	count(policy.warn) == 0 with input as json.patch(ks({"interval": "10m0s", "path": "./clusters/production"}), [{"op": "replace", "path": "/metadata/name", "value": "flux-system"}])
+		with data.gitgate.lib.environment as "production"
+}
