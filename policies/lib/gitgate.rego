@@ -61,7 +61,7 @@ exists(kind, name) if count(named(kind, name)) > 0
 # Shannon entropy of a string, in bits per character.
 entropy(s) := gitgate.entropy(s)
 
-# A valid cron expression (5 fields, as Argo CD sync windows use, or @hourly/@daily/…).
+# A valid 5-field cron expression, as Argo CD sync windows parse them (no @daily descriptors).
 valid_cron(s) if gitgate.valid_cron(s)
 
 # An IANA time zone name (`Europe/Berlin`, `UTC`).
@@ -70,8 +70,13 @@ valid_timezone(s) if gitgate.valid_timezone(s)
 # A Masterminds/semver constraint as Flux ImagePolicy and Helm accept (`>=1.0.0 <2.0.0`, `~1.2`, `^1.x`).
 valid_semver_range(s) if gitgate.valid_semver_range(s)
 
-# A Go duration (`1m30s`) in nanoseconds; undefined when it does not parse.
-duration_ns(s) := time.parse_duration_ns(s)
+# A Go duration (`1m30s`) in nanoseconds; undefined when it does not parse (regorus raises
+# an error on bad input, so the syntax is checked first).
+duration_ns(s) := time.parse_duration_ns(s) if {
+	is_string(s)
+	regex.match(`^[-+]?(0|(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$`, s)
+}
 
-# Argo CD glob matching (gobwas/glob, no separators): `*` matches any sequence.
-glob(pattern, s) if glob.match(pattern, [], s)
+# Glob matching without separators (Argo CD destinations, window patterns): `*` matches any
+# sequence, dots included (an empty delimiter list would mean `.` in glob.match).
+glob(pattern, s) if glob.match(pattern, ["\u0000"], s)

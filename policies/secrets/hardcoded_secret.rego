@@ -19,6 +19,7 @@
 #   severity: warning
 #   kinds: [ConfigMap, Pod, apps/Deployment, apps/StatefulSet, apps/DaemonSet, apps/ReplicaSet, batch/Job, batch/CronJob, argoproj.io/Rollout]
 #   tags: [security]
+#   sensitive: true
 #   recommended_actions: >-
 #     Move the value into a Secret (encrypted with SOPS, or a SealedSecret / ExternalSecret)
 #     and reference it with `valueFrom.secretKeyRef`, `envFrom.secretRef` or a Secret volume;

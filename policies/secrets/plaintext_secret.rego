@@ -21,6 +21,7 @@
 #   severity: error
 #   kinds: [Secret]
 #   tags: [security]
+#   sensitive: true
 #   recommended_actions: >-
 #     Encrypt the Secret with SOPS (`sops --encrypt --encrypted-regex '^(data|stringData)$'`),
 #     or replace it with a SealedSecret or an ExternalSecret; then rotate the exposed values.

@@ -18,6 +18,7 @@
 #   id: GG-SEC-002
 #   severity: error
 #   tags: [security]
+#   sensitive: true
 #   recommended_actions: >-
 #     Re-encrypt the file with `sops --encrypt --in-place` (or edit it with `sops FILE`, which
 #     encrypts on save), and rotate any value that was committed in plaintext.

@@ -618,9 +618,10 @@ pub fn test_command(
             let _ = writeln!(out, "PASS  {} ({}:{})", r.name, r.file, r.line);
         } else {
             fail += 1;
-            let why = r.error.as_deref().map_or(String::new(), |e| {
-                format!(": {}", e.lines().next().unwrap_or(""))
-            });
+            let why = r
+                .error
+                .as_deref()
+                .map_or(String::new(), |e| format!(": {}", short_error(e)));
             let _ = writeln!(out, "FAIL  {} ({}:{}){why}", r.name, r.file, r.line);
         }
     }
