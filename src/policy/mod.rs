@@ -7,6 +7,7 @@
 mod builtins;
 mod bundled;
 pub mod context;
+mod data;
 pub mod eval;
 pub mod load;
 
@@ -94,7 +95,28 @@ pub fn policy_repo(
         .map(|o| regorus::Value::from(o.value.as_ref().clone()))
         .collect();
     let contexts: Vec<regorus::Value> = contexts.into_iter().map(regorus::Value::from).collect();
-    let data = repo_data(objects, &inputs, &contexts, &opts.params);
+    let mut data = repo_data(objects, &inputs, &contexts, &opts.params);
+    let (user_data, f) = data::load(&opts.data, root);
+    findings.extend(f);
+    if !user_data.is_empty() {
+        if user_data.contains_key("gitgate") {
+            findings.push(Finding::new(
+                &crate::rules::policy::load_error::RULE,
+                opts.data
+                    .first()
+                    .map(|d| d.display().to_string())
+                    .unwrap_or_default(),
+                None,
+                "policy data may not set `gitgate` (gitgate's own index lives there); left out"
+                    .into(),
+            ));
+        } else if let Ok(m) = data.as_object_mut() {
+            for (k, v) in user_data {
+                m.insert(regorus::Value::from(k), regorus::Value::from(v));
+            }
+        }
+    }
+    findings.extend(unknown_parameters(&policies, opts));
     let (prep, f) = eval::prepare(
         &policies,
         opts.timeout,
@@ -146,6 +168,44 @@ pub fn policy_repo(
     report.exceptions = per_object.iter().map(|(_, _, e)| e).sum();
     findings.extend(merge(per_object.into_iter().flat_map(|(f, _, _)| f)));
     (findings, report)
+}
+
+/// `policy-parameters:` keys no loaded policy reads (`lib.param("name", …)`): a typo would
+/// otherwise silently leave the default in force.
+fn unknown_parameters(policies: &[load::Policy], opts: &PolicyOptions) -> Vec<Finding> {
+    let read = regex::Regex::new(r#"lib\.param\(\s*"([^"]+)""#).expect("valid regex");
+    let mut known: Vec<String> = policies
+        .iter()
+        .flat_map(|p| read.captures_iter(&p.text).map(|c| c[1].to_string()))
+        .collect();
+    known.sort();
+    known.dedup();
+    opts.params
+        .keys()
+        .filter(|k| !known.contains(k))
+        .map(|k| {
+            let span = opts
+                .param_spans
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, s)| *s);
+            let mut f = Finding::new(
+                &crate::rules::policy::load_error::RULE,
+                opts.config_file.clone(),
+                span,
+                format!("unknown policy parameter `{k}`: no loaded policy reads it"),
+            );
+            f.severity = crate::diag::Severity::Warning;
+            let close: Vec<&String> = known
+                .iter()
+                .filter(|n| strsim::jaro_winkler(n, k) > 0.85)
+                .collect();
+            match close.first() {
+                Some(n) => f.help(format!("did you mean `{n}`?")),
+                None => f.note(format!("known parameters: {}", known.join(", "))),
+            }
+        })
+        .collect()
 }
 
 fn excepted(outcomes: &[eval::Outcome]) -> usize {
