@@ -634,3 +634,91 @@ fn bundled_policies_are_listed_and_explained() {
     assert!(r.stdout.contains("Default severity: warning"));
     assert!(r.stdout.contains("## Use instead\nSet `spec.prune: true`"));
 }
+
+#[test]
+fn context_names_deployer_cluster_and_environment() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "clusters/eu-1/apps.yaml",
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./apps/overlays/live
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+",
+    );
+    write(root, "apps/base/kustomization.yaml", "resources: [cm.yaml]\n");
+    write(
+        root,
+        "apps/base/cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n",
+    );
+    for env in ["live", "staging"] {
+        write(
+            root,
+            &format!("apps/overlays/{env}/kustomization.yaml"),
+            format!("resources: [../../base]\nnamePrefix: {env}-\n"),
+        );
+    }
+    write(
+        root,
+        "argocd/web-staging.yaml",
+        "apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: web-staging
+  namespace: argocd
+spec:
+  project: web
+  destination:
+    name: stg-cluster
+    namespace: web
+  source:
+    repoURL: https://example.com/repo.git
+    path: apps/overlays/staging
+    targetRevision: v1.0.0
+",
+    );
+    write(
+        root,
+        "policy/ctx.rego",
+        "package main
+import rego.v1
+import data.gitgate.lib
+warn contains msg if {
+\tinput.kind == \"ConfigMap\"
+\tmsg := sprintf(\"%s env=%v cluster=%v deployer=%v/%v\", [input.metadata.name, lib.environment, lib.cluster, lib.deployer.kind, lib.deployer.name])
+}
+",
+    );
+    // `live` is production only through `environments:` (not a conventional name).
+    write(
+        root,
+        ".gitgate.yaml",
+        "environments:\n  production: [\"apps/overlays/live/**\"]\n",
+    );
+    let policy = root.join("policy");
+    let (_, report) = check_json(
+        root,
+        &["--no-bundled-policies", "--policy", policy.to_str().unwrap()],
+    );
+    let mut msgs = message_of(&report, "conftest:main");
+    msgs.sort();
+    assert_eq!(
+        msgs,
+        vec![
+            "live-web env=production cluster=eu-1 deployer=Kustomization/apps",
+            "staging-web env=staging cluster=stg-cluster deployer=Application/web-staging",
+        ],
+        "{report}"
+    );
+}
