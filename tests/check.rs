@@ -10,7 +10,7 @@ fn clean_repository_exits_zero() {
     assert_eq!(code, 0);
     assert_eq!(findings(&report), vec![]);
     assert_eq!(report["summary"]["files"], 5);
-    assert_eq!(report["summary"]["documents"], 6);
+    assert_eq!(report["summary"]["documents"], 7);
     let kinds = kinds(&report);
     assert!(kinds.contains(&(".github/workflows/ci.yaml".into(), "non-kubernetes".into())));
     assert!(kinds.contains(&(
@@ -23,7 +23,7 @@ fn clean_repository_exits_zero() {
     let r = run(&["check", d.to_str().unwrap(), "--root", d.to_str().unwrap()]);
     assert_eq!(r.code, 0);
     assert!(
-        r.stdout.contains("gitgate: checked 5 files (6 documents)"),
+        r.stdout.contains("gitgate: checked 5 files (7 documents)"),
         "{}",
         r.stdout
     );

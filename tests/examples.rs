@@ -40,7 +40,10 @@ fn example_repository_shows_its_planted_mistakes() {
                 12,
                 3
             ),
+            // Bundled policies: production follows a branch; timeout not under interval.
+            ("GG-ARGO-005", "argocd/guestbook-production.yaml", 14, 21),
             ("FILE008", "charts/podinfo-lite/Chart.yaml", 1, 1),
+            ("GG-FLUX-004", "clusters/staging/apps.yaml", 11, 12),
             ("SCHEMA005", "clusters/staging/infrastructure.yaml", 1, 13),
             // The kustomization that includes the broken file does not build either.
             ("KUST001", "infrastructure/kustomization.yaml", 7, 5),
@@ -105,7 +108,7 @@ fn example_repository_shows_its_planted_mistakes() {
     assert!(
         text.stdout
             .trim_end()
-            .ends_with("6 errors, 4 warnings, 2 notes"),
+            .ends_with("6 errors, 6 warnings, 2 notes"),
         "{}",
         text.stdout
     );

@@ -656,7 +656,11 @@ spec:
     name: flux-system
 ",
     );
-    write(root, "apps/base/kustomization.yaml", "resources: [cm.yaml]\n");
+    write(
+        root,
+        "apps/base/kustomization.yaml",
+        "resources: [cm.yaml]\n",
+    );
     write(
         root,
         "apps/base/cm.yaml",
@@ -709,7 +713,11 @@ warn contains msg if {
     let policy = root.join("policy");
     let (_, report) = check_json(
         root,
-        &["--no-bundled-policies", "--policy", policy.to_str().unwrap()],
+        &[
+            "--no-bundled-policies",
+            "--policy",
+            policy.to_str().unwrap(),
+        ],
     );
     let mut msgs = message_of(&report, "conftest:main");
     msgs.sort();

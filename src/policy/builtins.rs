@@ -11,7 +11,8 @@ pub fn register(e: &mut Engine) {
             .map(|s| s.to_string())
             .unwrap_or_default()
     };
-    let ext: [(&str, fn(&str) -> Value); 4] = [
+    type Builtin = (&'static str, fn(&str) -> Value);
+    let ext: [Builtin; 4] = [
         ("gitgate.entropy", |v| Value::from(entropy(v))),
         ("gitgate.valid_cron", |v| Value::from(valid_cron(v))),
         ("gitgate.valid_timezone", |v| Value::from(valid_timezone(v))),

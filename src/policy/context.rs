@@ -158,7 +158,12 @@ fn own_cluster(o: &Object<'_>) -> Option<String> {
         .is_some_and(|a| a.starts_with("argoproj.io/"))
         && o.value["kind"] == "Application";
     if argo {
-        argo_cluster(&o.value).or_else(|| cluster_in(&file))
+        // `in-cluster` is the cluster Argo CD itself runs in: with one Argo CD per cluster
+        // (`clusters/<name>/argocd/…`), that directory names it better.
+        match argo_cluster(&o.value) {
+            Some(c) if c == "in-cluster" => cluster_in(&file).or(Some(c)),
+            other => other.or_else(|| cluster_in(&file)),
+        }
     } else {
         cluster_in(&file)
     }
@@ -202,12 +207,7 @@ fn as_deployer(o: &Object<'_>, envs: &Environments) -> Vec<Deployer> {
         for s in sources.iter().filter(|s| s["chart"].is_null()) {
             if let Some(p) = s["path"].as_str() {
                 let recurse = s["directory"]["recurse"].as_bool().unwrap_or(false);
-                push(
-                    "Application",
-                    p,
-                    recurse,
-                    argo_cluster(v).or_else(|| cluster_in(&file)),
-                );
+                push("Application", p, recurse, own_cluster(o));
             }
         }
     }

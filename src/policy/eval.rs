@@ -74,6 +74,16 @@ fn intern(s: &str) -> &'static str {
 
 /// A fresh engine with the `gitgate.context()` extension and the time limit.
 pub fn engine(timeout: Duration) -> Engine {
+    // Rules call `regex.match`/`glob.match` on every object: compile each pattern once
+    // (regorus' process-wide caches; the defaults, 256 and 128 patterns, are too small for
+    // patterns built per object).
+    static CACHES: std::sync::Once = std::sync::Once::new();
+    CACHES.call_once(|| {
+        regorus::cache::configure(regorus::cache::Config {
+            regex: 4096,
+            glob: 4096,
+        })
+    });
     let mut e = Engine::new();
     e.set_execution_timer_config(ExecutionTimerConfig {
         limit: timeout,
@@ -250,10 +260,12 @@ pub fn eval_object(
 }
 
 /// Evaluates the repo-scope rules once (no input, no context).
-pub fn eval_repo(prep: &Prepared, engine: &mut Engine) -> (Vec<Outcome>, usize) {
+/// Evaluates one repo-scope rule (`prep.targets[target]`) once: no input, no context.
+pub fn eval_repo(prep: &Prepared, engine: &mut Engine, target: usize) -> (Vec<Outcome>, usize) {
     CONTEXT.with(|c| *c.borrow_mut() = regorus::Value::Null);
     engine.set_input(regorus::Value::new_object());
-    eval_targets(prep, engine, &|t: &Target| t.repo_scope)
+    let wanted = &prep.targets[target] as *const Target;
+    eval_targets(prep, engine, &|t: &Target| std::ptr::eq(t, wanted))
 }
 
 fn index_list(v: Option<&Value>) -> Vec<usize> {
