@@ -61,6 +61,8 @@ pub struct Config {
     pub policy_namespace: Option<Vec<String>>,
     /// Every package of the user policies contributes rules.
     pub policy_all_namespaces: Option<bool>,
+    /// Rego syntax of user policies: `auto` (default), `v0` or `v1`.
+    pub rego_version: Option<crate::policy::load::RegoVersion>,
     /// JSON/YAML files or directories loaded into `data`, as conftest's `--data`.
     pub policy_data: Option<Vec<String>>,
     /// Parameters of the bundled rules (`lib.param`), e.g. `flux-min-interval: 1m`.

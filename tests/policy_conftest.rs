@@ -256,3 +256,22 @@ fn unknown_policy_parameters_are_reported_with_a_suggestion() {
     assert_eq!(f[0]["severity"], "warning");
     assert!(f[0]["help"].as_str().unwrap().contains("flux-min-interval"));
 }
+
+#[test]
+fn rego_version_flag_forces_one_syntax() {
+    // The v0 policy file is rejected under --rego-version v1 (at its line), the v1 one still runs.
+    let report = run_conftest(&["--rego-version", "v1"]);
+    let bad: Vec<_> = findings(&report)
+        .into_iter()
+        .filter(|f| f.0 == "POLICY001")
+        .collect();
+    assert_eq!(bad.len(), 1, "{report}");
+    assert!(bad[0].1.ends_with("policy/deployment.rego"), "{bad:?}");
+    assert!(bad[0].2 > 0, "{bad:?}");
+    assert!(rows(&report)
+        .iter()
+        .any(|r| r.3.contains("not from an allowed registry")));
+    // Both files parse as v0 (`import rego.v1` allows v1 keywords there, as in OPA).
+    let v0 = run_conftest(&["--rego-version", "v0"]);
+    assert_eq!(rows(&v0), rows(&run_conftest(&[])));
+}

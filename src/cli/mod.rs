@@ -171,6 +171,10 @@ pub struct CheckArgs {
     /// Every package of the user policies contributes rules (conftest's --all-namespaces).
     #[arg(long)]
     pub all_namespaces: bool,
+    /// Rego syntax of your policies: v1, v0, or auto (v1, else v0 per file) [default: auto,
+    /// or the config's `rego-version`]
+    #[arg(long, value_enum)]
+    pub rego_version: Option<crate::policy::load::RegoVersion>,
     /// JSON/YAML file or directory loaded into `data` for policies, as conftest's --data
     /// (repeatable; adds to the config's `policy-data`).
     #[arg(long = "data", value_name = "PATH")]
@@ -305,6 +309,7 @@ fn policy_options(
         }
     }
     opts.data = data;
+    opts.rego_version = args.rego_version.or(cfg.rego_version).unwrap_or_default();
     Ok(Some(opts))
 }
 

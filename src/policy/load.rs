@@ -65,6 +65,7 @@ pub fn load(
     root: &Path,
     bundled: bool,
     with_tests: bool,
+    version: RegoVersion,
 ) -> (Vec<Policy>, Vec<Finding>) {
     let mut sources: Vec<(String, String, bool)> = Vec::new();
     let mut findings = Vec::new();
@@ -97,7 +98,9 @@ pub fn load(
         if test && !with_tests {
             continue;
         }
-        match parse(&path, &text) {
+        // The bundled library is Rego v1 whatever users write.
+        let version = if bundled { RegoVersion::Auto } else { version };
+        match parse(&path, &text, version) {
             Ok((package, rego_v0)) => {
                 let meta = match metadata(&path, &text) {
                     Ok(m) => m,
@@ -152,9 +155,52 @@ fn collect_rego(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Which Rego syntax user policies are read as (`--rego-version`, conftest's flag).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RegoVersion {
+    /// v1, and v0 for a file that only parses as v0.
+    #[default]
+    Auto,
+    V0,
+    V1,
+}
+
 /// Parses with a scratch engine: Rego v1, then v0 (conftest users have both). Returns the
 /// package and whether v0 was needed.
-fn parse(path: &str, text: &str) -> Result<(String, bool), Box<Finding>> {
+fn parse(path: &str, text: &str, version: RegoVersion) -> Result<(String, bool), Box<Finding>> {
+    if version != RegoVersion::Auto {
+        let mut e = regorus::Engine::new();
+        e.set_rego_v0(version == RegoVersion::V0);
+        let name = if version == RegoVersion::V0 {
+            "v0"
+        } else {
+            "v1"
+        };
+        return match e.add_policy(path.to_string(), text.to_string()) {
+            Ok(p) => Ok((
+                p.trim_start_matches("data.").to_string(),
+                version == RegoVersion::V0,
+            )),
+            Err(err) => {
+                let msg = err.to_string();
+                let first = msg
+                    .lines()
+                    .find(|l| l.contains("error"))
+                    .unwrap_or("")
+                    .trim();
+                let first = first.split_once("error:").map_or(first, |(_, m)| m.trim());
+                Err(Box::new(Finding::new(
+                    &load_error::RULE,
+                    path,
+                    error_pos(path, &msg),
+                    format!(
+                        "policy does not parse as Rego {name} (--rego-version {name}): {first}"
+                    ),
+                )))
+            }
+        };
+    }
     let v1 = regorus::Engine::new().add_policy(path.to_string(), text.to_string());
     let (pkg, v0) = match v1 {
         Ok(p) => (p, false),
@@ -593,7 +639,9 @@ mod tests {
     use super::*;
 
     fn policy(path: &str, text: &str) -> Policy {
-        let (package, rego_v0) = parse(path, text).map_err(|f| f.message).unwrap();
+        let (package, rego_v0) = parse(path, text, RegoVersion::Auto)
+            .map_err(|f| f.message)
+            .unwrap();
         Policy {
             path: path.into(),
             text: text.into(),

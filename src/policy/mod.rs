@@ -46,6 +46,8 @@ pub struct PolicyOptions {
     pub config_file: String,
     /// conftest `--data`: JSON/YAML files and directories merged into `data`.
     pub data: Vec<PathBuf>,
+    /// Syntax of user policies.
+    pub rego_version: load::RegoVersion,
 }
 
 impl Default for PolicyOptions {
@@ -61,6 +63,7 @@ impl Default for PolicyOptions {
             param_spans: Vec::new(),
             config_file: String::new(),
             data: Vec::new(),
+            rego_version: load::RegoVersion::Auto,
         }
     }
 }
@@ -86,7 +89,8 @@ pub fn policy_repo(
     objects: &[Object<'_>],
     opts: &PolicyOptions,
 ) -> (Vec<Finding>, Report) {
-    let (policies, mut findings) = load::load(&opts.dirs, root, opts.bundled, false);
+    let (policies, mut findings) =
+        load::load(&opts.dirs, root, opts.bundled, false, opts.rego_version);
     let (contexts, _) = context::contexts(objects, &opts.environments, &opts.kubernetes_version);
     // Each object converted once: the input of its own evaluation and its entry in the
     // repository index (regorus values share their contents).
@@ -638,7 +642,13 @@ impl PolicyDoc {
 }
 
 pub fn bundled_docs() -> Vec<PolicyDoc> {
-    let (policies, _) = load::load(&[], std::path::Path::new(""), true, false);
+    let (policies, _) = load::load(
+        &[],
+        std::path::Path::new(""),
+        true,
+        false,
+        load::RegoVersion::Auto,
+    );
     let mut docs: Vec<PolicyDoc> = policies
         .into_iter()
         .filter_map(|p| {
@@ -679,7 +689,8 @@ pub fn test_command(
 ) -> bool {
     let dirs: Vec<PathBuf> = dir.map(|d| d.to_path_buf()).into_iter().collect();
     let root = std::env::current_dir().unwrap_or_default();
-    let (policies, load_findings) = load::load(&dirs, &root, bundled, true);
+    let (policies, load_findings) =
+        load::load(&dirs, &root, bundled, true, load::RegoVersion::Auto);
     let (results, findings) = eval::run_tests(&policies, Duration::from_secs(5));
     let mut ok = true;
     for f in load_findings.iter().chain(&findings) {
