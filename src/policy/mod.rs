@@ -621,6 +621,8 @@ pub struct PolicyDoc {
     pub description: String,
     pub recommended_actions: String,
     pub path: String,
+    pub references: Vec<String>,
+    pub tags: Vec<String>,
 }
 
 impl PolicyDoc {
@@ -633,9 +635,20 @@ impl PolicyDoc {
         if !self.recommended_actions.is_empty() {
             d.push_str(&format!("\n## Use instead\n{}\n", self.recommended_actions));
         }
+        if !self.references.is_empty() {
+            d.push_str("\n## References\n");
+            for r in &self.references {
+                d.push_str(&format!("- <{r}>\n"));
+            }
+        }
         d.push_str(&format!(
-            "\n## Policy\nBundled Rego policy `{}`.",
-            self.path
+            "\n## Policy\nBundled Rego policy `{}`{}.",
+            self.path,
+            if self.tags.is_empty() {
+                String::new()
+            } else {
+                format!(" (tags: {})", self.tags.join(", "))
+            }
         ));
         d
     }
@@ -669,6 +682,8 @@ pub fn bundled_docs() -> Vec<PolicyDoc> {
                 description: m.description.unwrap_or_default(),
                 recommended_actions: m.recommended_actions.unwrap_or_default(),
                 path: p.path,
+                references: m.related_resources,
+                tags: m.tags,
             })
         })
         .collect();
