@@ -31,21 +31,10 @@ import rego.v1
 
 import data.gitgate.lib
 
-templated := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"}
-
-pod_spec := ["spec"] if {
-	input.apiVersion == "v1"
-	input.kind == "Pod"
-}
-
-pod_spec := ["spec", "template", "spec"] if input.kind in templated
-
-pod_spec := ["spec", "jobTemplate", "spec", "template", "spec"] if input.kind == "CronJob"
-
-pod_spec := ["spec", "template", "spec"] if {
-	startswith(input.apiVersion, "argoproj.io/")
-	input.kind == "Rollout"
-}
+# This rule reads every value of every ConfigMap and container: most of it is written for
+# speed (regorus evaluates each builtin call, rule and function at a cost, per object). The
+# heuristics are in `finding`; the "candidates" section only picks, with a few calls per
+# object, the values `finding` may report, and hands it every one of them.
 
 # --- name heuristic -------------------------------------------------------------------------
 
@@ -55,6 +44,15 @@ words(name) := [w |
 	some w in regex.split(`[^a-z0-9]+`, lower(camel))
 	w != ""
 ]
+
+# `words` without regular expressions for the usual names: only lower-case letters, digits and
+# `_` `-` `.` (no camel case to split), or only capitals and `_` `-` `.` (none either: a split
+# needs a lower-case letter or a digit before a capital, or a capital before a lower-case one).
+name_words(name) := [w | some w in split(replace(replace(name, "-", "_"), ".", "_"), "_"); w != ""] if {
+	trim(name, "abcdefghijklmnopqrstuvwxyz0123456789_.-") == ""
+} else := [w | some w in split(replace(replace(lower(name), "-", "_"), ".", "_"), "_"); w != ""] if {
+	trim(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_.-") == ""
+} else := words(name)
 
 credential_words := {
 	"password", "passwords", "passwd", "pass", "pwd", "secret", "secrets", "token", "tokens", "apikey",
@@ -67,7 +65,7 @@ credential_pairs := {
 }
 
 # The name is about a credential but names something else: `TOKEN_URL`, `PASSWORD_FILE`,
-# `SECRET_NAME`, `TOKEN_TTL`.
+# `SECRET_NAME`, `TOKEN_TTL`. (`qualified` below lists them too.)
 qualifiers := {
 	"file", "path", "dir", "url", "uri", "endpoint", "host", "name", "ref", "ttl", "expiry",
 	"expiration", "lifetime", "length", "size", "type", "mode", "enabled", "enable", "disabled",
@@ -77,7 +75,7 @@ qualifiers := {
 }
 
 credential_name(name) if {
-	ws := words(name)
+	ws := name_words(name)
 	not ws[count(ws) - 1] in qualifiers
 	credential_words_in(ws)
 }
@@ -120,21 +118,23 @@ reference(v) if contains(v, "{{")
 
 trivial := {"true", "false", "yes", "no", "on", "off", "enabled", "disabled", "none", "null", "nil"}
 
-# Obviously not a secret: a flag, or a short number (a port, a count).
-not_secret(v) if lower(trim_space(v)) in trivial
-
-not_secret(v) if regex.match(`^[0-9]{1,5}$`, trim_space(v))
-
+# A literal (not a reference or a template), and not obviously something else: a flag, or a
+# short number (a port, a count).
 literal_credential(name, v) if {
-	trim_space(v) != ""
+	t := trim_space(v)
+	t != ""
 	not reference(v)
-	not not_secret(v)
+	not lower(t) in trivial
+	not regex.match(`^[0-9]{1,5}$`, t)
 	credential_name(name)
 }
 
 # --- content heuristics ---------------------------------------------------------------------
 
-pem_private_key(v) if regex.match(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY`, v)
+pem_private_key(v) if {
+	contains(v, "PRIVATE KEY")
+	regex.match(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY`, v)
+}
 
 # Values that are long and varied but not secrets.
 benign(v) if contains(v, "://")
@@ -168,31 +168,132 @@ else := "a literal credential (the name looks like a password, token or key)" if
 
 else := "a high-entropy string that looks like a token or key" if high_entropy(v)
 
-# --- results --------------------------------------------------------------------------------
+# --- candidates -----------------------------------------------------------------------------
 
-# A SOPS-encrypted document is GG-SEC-002's: its values are `ENC[…]`, or that rule reports them.
-sops if "sops" in object.keys(input)
+# Indexes of the entries (`[name, value, …]`, string names and values) `finding` may report.
+# From the lower-cased JSON text of the entries, in a handful of calls: with no escaped quote
+# in it, entry k's name lies between quotes number s·k and s·k+1 and its value between s·k+2
+# and s·k+3 (`s` quotes per entry), and each of `pass`, `pwd`, `secret`, `token`, `key`,
+# `credential` and `private` gets a mark (U+0001, which JSON text never holds raw) on its
+# first letter. An entry is a candidate if
+# - its name is marked (every credential word and pair holds one of those, so every literal
+#   credential's name does) and does not end with a qualifier (`qualified`);
+# - its value is marked and holds `PRIVATE` (as every PEM private key does);
+# - its value is at least 20 token characters (`=` included) with a digit (as every
+#   high-entropy one is).
+# With `secret-key-patterns`, any name may be a credential's; then, and when the JSON text
+# has an escaped quote, every entry is a candidate.
+candidates(entries, s) := ks if {
+	not key_patterns_given
+	text := lower(json.marshal(entries))
+	not contains(text, `\"`)
+	quotes := indexof_n(text, `"`)
+	marks := indexof_n(
+		strings.replace_n(
+			{
+				"pass": "\u0001ass", "pwd": "\u0001wd", "secret": "\u0001ecret", "token": "\u0001oken",
+				"key": "\u0001ey", "credential": "\u0001redential", "private": "\u0001rivate",
+			},
+			text,
+		),
+		"\u0001",
+	)
+	ks := {k |
+		some m in marks
+		some k, e in entries
+		quotes[s * k] < m
+		m < quotes[(s * k) + 1]
+		not qualified(e[0])
+	} | {k |
+		some m in marks
+		some k, e in entries
+		quotes[(s * k) + 2] < m
+		m < quotes[(s * k) + 3]
+		contains(e[1], "PRIVATE")
+	} | {k |
+		some k, e in entries
+		quotes[(s * k) + 3] - quotes[(s * k) + 2] > 20
+		trim(e[1], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_.~=-") == ""
+		trim(e[1], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/_.~=-") != ""
+	}
+} else := {k | some k, _ in entries}
 
-warn contains {"msg": msg, "path": ["data", key]} if {
-	input.apiVersion == "v1"
-	input.kind == "ConfigMap"
-	not sops
-	some key, v in input.data
-	is_string(v)
-	what := finding(key, v)
-	msg := sprintf("ConfigMap `%s` key `%s` holds %s; keep it in a Secret", [input.metadata.name, key, what])
+# `secret-key-patterns` is a string or a non-empty array (`key_patterns` has a pattern).
+key_patterns_given if {
+	ps := [p | p := data.gitgate.params["secret-key-patterns"]]
+	[ps[0] >= "", ps[0] < {}, ps[0] != []] == [true, true, true]
 }
 
-warn contains {"msg": msg, "path": array.concat(pod_spec, [field, i, "env", j, "value"])} if {
-	not sops
-	spec := object.get(input, pod_spec, {})
-	some field in ["initContainers", "containers", "ephemeralContainers"]
-	some i, container in object.get(spec, field, [])
-	some j, env in object.get(container, "env", [])
-	is_string(env.value)
-	what := finding(env.name, env.value)
+# The name (without `"`) ends with `_`, `-` or `.` and a qualifier in lower case, capitals or
+# capitalised: the last of its `words` is that qualifier.
+qualified(name) if regex.match(
+	`(?x) [_.\-] (?:
+			  file | FILE | File | path | PATH | Path | dir | DIR | Dir
+			| url | URL | Url | uri | URI | Uri | endpoint | ENDPOINT | Endpoint
+			| host | HOST | Host | name | NAME | Name | ref | REF | Ref
+			| ttl | TTL | Ttl | expiry | EXPIRY | Expiry | expiration | EXPIRATION | Expiration
+			| lifetime | LIFETIME | Lifetime | length | LENGTH | Length | size | SIZE | Size
+			| type | TYPE | Type | mode | MODE | Mode | enabled | ENABLED | Enabled
+			| enable | ENABLE | Enable | disabled | DISABLED | Disabled | header | HEADER | Header
+			| field | FIELD | Field | location | LOCATION | Location | duration | DURATION | Duration
+			| timeout | TIMEOUT | Timeout | interval | INTERVAL | Interval | seconds | SECONDS | Seconds
+			| policy | POLICY | Policy | format | FORMAT | Format | version | VERSION | Version
+			| count | COUNT | Count | min | MIN | Min | max | MAX | Max
+			| regex | REGEX | Regex | pattern | PATTERN | Pattern | audience | AUDIENCE | Audience
+			| issuer | ISSUER | Issuer | scope | SCOPE | Scope | scopes | SCOPES | Scopes
+			| provider | PROVIDER | Provider | store | STORE | Store | backend | BACKEND | Backend
+			| algorithm | ALGORITHM | Algorithm | prefix | PREFIX | Prefix | suffix | SUFFIX | Suffix
+			| namespace | NAMESPACE | Namespace | mount | MOUNT | Mount
+		) "`,
+	concat("", [name, `"`]),
+)
+
+# --- results --------------------------------------------------------------------------------
+
+pod_spec := [["spec"], input.spec] if {
+	input.kind == "Pod"
+	input.apiVersion == "v1"
+} else := [["spec", "template", "spec"], input.spec.template.spec] if {
+	input.kind in {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"}
+} else := [["spec", "jobTemplate", "spec", "template", "spec"], input.spec.jobTemplate.spec.template.spec] if {
+	input.kind == "CronJob"
+} else := [["spec", "template", "spec"], input.spec.template.spec] if {
+	input.kind == "Rollout"
+	startswith(input.apiVersion, "argoproj.io/")
+}
+
+# A SOPS-encrypted document (a `sops` key) is GG-SEC-002's: its values are `ENC[…]`, or that
+# rule reports them. (`x >= ""` and `x < []` hold for strings only.)
+warn contains {"msg": msg, "path": ["data", e[0]]} if {
+	input.kind == "ConfigMap"
+	input.apiVersion == "v1"
+	not input.sops == input.sops
+	entries := [[key, v] | some key, v in input.data; v >= ""; v < []]
+	some k in candidates(entries, 4)
+	e := entries[k]
+	what := finding(e[0], e[1])
+	msg := sprintf("ConfigMap `%s` key `%s` holds %s; keep it in a Secret", [input.metadata.name, e[0], what])
+}
+
+warn contains {"msg": msg, "path": array.concat(pod[0], [e[2], e[3], "env", e[4], "value"])} if {
+	input.kind != "ConfigMap"
+	not input.sops == input.sops
+	pod := pod_spec
+	entries := [[env.name, v, field, i, j] |
+		some field in ["initContainers", "containers", "ephemeralContainers"]
+		some i, container in pod[1][field]
+		some j, env in container.env
+		v := env.value
+		v >= ""
+		v < []
+		env.name >= ""
+		env.name < []
+	]
+	some k in candidates(entries, 6)
+	e := entries[k]
+	what := finding(e[0], e[1])
 	msg := sprintf(
 		"%s `%s` container `%s` sets env `%s` to %s; use `valueFrom.secretKeyRef`",
-		[input.kind, input.metadata.name, container.name, env.name, what],
+		[input.kind, input.metadata.name, pod[1][e[2]][e[3]].name, e[0], what],
 	)
 }

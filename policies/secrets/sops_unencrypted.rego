@@ -27,91 +27,96 @@ package gitgate.secrets.sops_unencrypted
 import rego.v1
 
 # No `kinds`: SOPS encrypts documents of any kind (Secrets, ConfigMaps, Helm values, …), so
-# this rule runs on every object and stops at once on the ones without a `sops:` block.
+# this rule runs on every object. The one `deny` rule stops the objects without a `sops:`
+# block at its first condition (`x >= {}` holds for objects only: they sort after every
+# other type); `findings` runs for SOPS documents only, and avoids calls where it can
+# (regorus evaluates each builtin call, rule and function at a cost).
+deny contains result if {
+	input.sops >= {}
+	some result in findings
+}
 
-sops := input.sops if is_object(input.sops)
-
-# Not part of the payload SOPS encrypts in Kubernetes files.
-skipped := {"sops", "apiVersion", "kind", "metadata"}
-
-setting(name) := s if {
-	s := sops[name]
-	is_string(s)
+# The selection settings that are set (non-empty strings), by name.
+settings := {name: s |
+	some name, s in object.filter(input.sops, [
+		"encrypted_regex", "encrypted_suffix", "unencrypted_regex", "unencrypted_suffix",
+		"encrypted_comment_regex", "unencrypted_comment_regex",
+	])
+	s >= ""
+	s < []
 	s != ""
 }
 
-# With no selection setting, SOPS uses `unencrypted_suffix: _unencrypted`.
-selectors := {"encrypted_regex", "encrypted_suffix", "unencrypted_regex", "unencrypted_suffix"}
-
-default_suffix if every name in selectors {
-	not setting(name)
-}
-
-unencrypted_suffix := setting("unencrypted_suffix")
-
-unencrypted_suffix := "_unencrypted" if default_suffix
-
-# Selection by comments: what it selects is not in the object, so values are not checked.
-by_comments if setting("encrypted_comment_regex")
-
-by_comments if setting("unencrypted_comment_regex")
-
-# SOPS's shouldBeEncrypted: every key on the path counts; array indices do not.
-keys_of(path) := [k | some k in path; is_string(k)]
-
-excluded(keys) if {
-	some k in keys
-	endswith(k, unencrypted_suffix)
-}
-
-excluded(keys) if {
-	s := setting("encrypted_suffix")
-	not any_suffix(keys, s)
-}
-
-excluded(keys) if {
-	some k in keys
-	regex.match(setting("unencrypted_regex"), k)
-}
-
-excluded(keys) if {
-	r := setting("encrypted_regex")
-	not any_match(keys, r)
-}
-
-any_suffix(keys, s) if {
-	some k in keys
+# SOPS's shouldBeEncrypted on the path of a value: every key on it counts, array indices do
+# not (`k >= ""` and `k < []` hold for strings only). With no selection setting, SOPS uses
+# `unencrypted_suffix: _unencrypted`.
+excluded(path) if {
+	s := settings.unencrypted_suffix
+	some k in path
+	k >= ""
+	k < []
 	endswith(k, s)
 }
 
-any_match(keys, r) if {
-	some k in keys
+excluded(path) if {
+	not settings.encrypted_regex
+	not settings.encrypted_suffix
+	not settings.unencrypted_regex
+	not settings.unencrypted_suffix
+	some k in path
+	k >= ""
+	k < []
+	endswith(k, "_unencrypted")
+}
+
+excluded(path) if {
+	s := settings.encrypted_suffix
+	not [k |
+		some k in path
+		k >= ""
+		k < []
+		endswith(k, s)
+	][0]
+}
+
+excluded(path) if {
+	r := settings.unencrypted_regex
+	some k in path
+	k >= ""
+	k < []
 	regex.match(r, k)
 }
 
-# Encrypted values look like `ENC[AES256_GCM,data:…,iv:…,tag:…,type:str]`, whatever their type.
-encrypted(v) if {
-	is_string(v)
-	startswith(v, "ENC[")
-	endswith(v, "]")
+excluded(path) if {
+	r := settings.encrypted_regex
+	not [k |
+		some k in path
+		k >= ""
+		k < []
+		regex.match(r, k)
+	][0]
 }
 
-scalar(v) if is_string(v)
-
-scalar(v) if is_number(v)
-
-scalar(v) if is_boolean(v)
-
-deny contains {"msg": msg, "path": path} if {
-	is_object(sops)
-	not by_comments
+# Not part of the payload SOPS encrypts in Kubernetes files. Selection by comments
+# (`*_comment_regex`): what it selects is not in the object, so values are not checked.
+# A scalar (a boolean, a number or a string) sorts after null and before arrays. Encrypted
+# values look like `ENC[AES256_GCM,data:…,iv:…,tag:…,type:str]`, whatever their type: a
+# string in ["ENC[", "ENC\\") starts with `ENC[`.
+findings contains {"msg": msg, "path": path} if {
+	not settings.encrypted_comment_regex
+	not settings.unencrypted_comment_regex
 	some top, value in input
-	not top in skipped
+	not top in {"sops", "apiVersion", "kind", "metadata"}
 	walk(value, [sub, leaf])
-	scalar(leaf)
-	not encrypted(leaf)
+	leaf > null
+	leaf < []
+	not [leaf |
+		leaf >= "ENC["
+		leaf < "ENC\\"
+		endswith(leaf, "]")
+	][0]
 	path := array.concat([top], sub)
-	not excluded(keys_of(path))
+	not excluded(path)
 	msg := sprintf(
 		"%s `%s` is SOPS-encrypted but the value at `%s` is not: it is readable in Git and SOPS cannot decrypt the file",
 		[input.kind, object.get(input, ["metadata", "name"], "?"), dotted(path)],
@@ -125,28 +130,21 @@ segment(k) := concat("", [".", k]) if is_string(k)
 
 segment(k) := sprintf("[%d]", [k]) if is_number(k)
 
-mac_missing if not "mac" in object.keys(sops)
-
-deny contains {"msg": msg, "path": ["sops"]} if {
-	is_object(sops)
-	mac_missing
+# `sops.mac == sops.mac` holds when `mac` is there, whatever its value.
+findings contains {"msg": msg, "path": ["sops"]} if {
+	not input.sops.mac == input.sops.mac
 	msg := sprintf(
 		"%s `%s` has a `sops:` block without `mac`: SOPS cannot verify the file and refuses to decrypt it",
 		[input.kind, object.get(input, ["metadata", "name"], "?")],
 	)
 }
 
-deny contains {"msg": msg, "path": ["sops", "mac"]} if {
-	is_object(sops)
-	not mac_missing
-	not valid_mac(sops.mac)
+# A valid `mac` is a non-empty string.
+findings contains {"msg": msg, "path": ["sops", "mac"]} if {
+	mac := input.sops.mac
+	not [mac >= "", mac < [], mac != ""] == [true, true, true]
 	msg := sprintf(
 		"%s `%s` has an empty or invalid SOPS `mac`: SOPS cannot verify the file and refuses to decrypt it",
 		[input.kind, object.get(input, ["metadata", "name"], "?")],
 	)
-}
-
-valid_mac(m) if {
-	is_string(m)
-	m != ""
 }
