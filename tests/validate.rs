@@ -4,6 +4,14 @@ mod common;
 
 use common::*;
 
+/// `gitgate check --format json` without the policy stage: these tests are about validation
+/// (the bundled policies have their own fixtures).
+fn check_validate(dir: &std::path::Path, extra: &[&str]) -> (i32, serde_json::Value) {
+    let mut args = extra.to_vec();
+    args.push("--no-policy");
+    check_json(dir, &args)
+}
+
 fn rules_at(report: &serde_json::Value) -> Vec<(String, String, u64, u64)> {
     findings(report)
 }
@@ -44,7 +52,7 @@ spec:
 fn core_kind_errors_are_reported_at_their_lines() {
     let tmp = tempfile::tempdir().unwrap();
     write(tmp.path(), "deploy.yaml", DEPLOYMENT);
-    let (code, report) = check_json(tmp.path(), &[]);
+    let (code, report) = check_validate(tmp.path(), &[]);
     assert_eq!(code, 1);
     // `creationTimestamp: null` is fine: optional fields are nullable.
     assert_eq!(
@@ -72,15 +80,15 @@ fn core_kind_errors_are_reported_at_their_lines() {
     );
 
     // Not strict: unknown fields pass, wrong types still do not.
-    let (_, relaxed) = check_json(tmp.path(), &["--strict=false"]);
+    let (_, relaxed) = check_validate(tmp.path(), &["--strict=false"]);
     assert!(!rules_at(&relaxed).iter().any(|f| f.0 == "SCHEMA002"));
     assert_eq!(rules_at(&relaxed).len(), 3);
     write(tmp.path(), ".gitgate.yaml", "strict: false\n");
-    let (_, from_config) = check_json(tmp.path(), &[]);
+    let (_, from_config) = check_validate(tmp.path(), &[]);
     assert_eq!(rules_at(&from_config), rules_at(&relaxed));
 
     // Validation off.
-    let (code, off) = check_json(tmp.path(), &["--no-validate"]);
+    let (code, off) = check_validate(tmp.path(), &["--no-validate"]);
     assert_eq!((code, rules_at(&off).len()), (0, 0));
     assert_eq!(off["summary"]["validated_objects"], 0);
 }
@@ -111,7 +119,7 @@ spec:
   chart: {spec: {chart: nginx, sourceRef: {kind: HelmRepository, name: charts}}}
 ",
     );
-    let (_, newest) = check_json(tmp.path(), &[]);
+    let (_, newest) = check_validate(tmp.path(), &[]);
     assert_eq!(
         rules_at(&newest),
         expect(&[
@@ -129,7 +137,7 @@ spec:
         ]
     );
     // Kubernetes 1.25 still serves autoscaling/v2beta2 (deprecated there).
-    let (_, old) = check_json(tmp.path(), &["--kubernetes-version", "v1.25.3"]);
+    let (_, old) = check_validate(tmp.path(), &["--kubernetes-version", "v1.25.3"]);
     assert_eq!(
         rules_at(&old)[0],
         ("SCHEMA005".into(), "apis.yaml".into(), 1, 13)
@@ -156,7 +164,7 @@ fn every_bundled_gitops_crd_accepts_a_valid_object_and_rejects_a_typo() {
     );
     let tmp = tempfile::tempdir().unwrap();
     write(tmp.path(), "valid.yaml", &text);
-    let (code, report) = check_json(tmp.path(), &[]);
+    let (code, report) = check_validate(tmp.path(), &[]);
     assert_eq!((code, rules_at(&report)), (0, vec![]), "{report:#}");
     assert_eq!(report["summary"]["validated_objects"], 15);
 
@@ -171,7 +179,7 @@ fn every_bundled_gitops_crd_accepts_a_valid_object_and_rejects_a_typo() {
             lines.join("\n") + "\n",
         );
     }
-    let (_, report) = check_json(tmp.path(), &[]);
+    let (_, report) = check_validate(tmp.path(), &[]);
     let got = rules_at(&report);
     assert_eq!(got.len(), 15, "{got:?}");
     for (i, f) in got.iter().enumerate() {
@@ -188,7 +196,7 @@ fn every_bundled_gitops_crd_accepts_a_valid_object_and_rejects_a_typo() {
         "app.yaml",
         "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec:\n  project: default\n",
     );
-    let (_, report) = check_json(tmp.path(), &[]);
+    let (_, report) = check_validate(tmp.path(), &[]);
     assert_eq!(
         rules_at(&report),
         expect(&[("SCHEMA001", "app.yaml", 4, 1)])
@@ -290,7 +298,7 @@ spec:
   interval: 1m
 ",
     );
-    let (_, report) = check_json(t, &[]);
+    let (_, report) = check_validate(t, &[]);
     assert_eq!(
         rules_at(&report),
         expect(&[
@@ -358,7 +366,7 @@ spec:
             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: \"3\"\n",
         );
     }
-    let (_, report) = check_json(t, &[]);
+    let (_, report) = check_validate(t, &[]);
     assert_eq!(
         rules_at(&report),
         expect(&[
@@ -385,7 +393,7 @@ fn sops_documents_are_validated_without_their_encrypted_values() {
         "deploy.enc.yaml",
         format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web}}\nspec:\n  replicas: ENC[AES256_GCM,data:Mw==,iv:aa,tag:bb,type:int]\n  selector: {{matchLabels: {{app: web}}}}\n  template:\n    metadata: {{labels: {{app: web}}}}\n    spec:\n      containers: [{{name: web, image: web:1}}]\n{sops}"),
     );
-    let (code, report) = check_json(tmp.path(), &[]);
+    let (code, report) = check_validate(tmp.path(), &[]);
     assert_eq!((code, rules_at(&report)), (0, vec![]), "{report:#}");
     // Structure is still checked.
     write(
@@ -393,7 +401,7 @@ fn sops_documents_are_validated_without_their_encrypted_values() {
         "typo.enc.yaml",
         format!("apiVersion: v1\nkind: Secret\nmetadata: {{name: x}}\ndatta:\n  password: ENC[AES256_GCM,data:Zm9v,type:str]\n{sops}"),
     );
-    let (_, report) = check_json(tmp.path(), &[]);
+    let (_, report) = check_validate(tmp.path(), &[]);
     assert_eq!(
         rules_at(&report),
         expect(&[("SCHEMA002", "typo.enc.yaml", 4, 1)])
@@ -446,7 +454,7 @@ fn missing_schemas_and_schema_dirs() {
         "widget.yaml",
         "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\nspec:\n  size: big\n",
     );
-    let (code, report) = check_json(t, &[]);
+    let (code, report) = check_validate(t, &[]);
     assert_eq!(code, 0, "a missing schema is a warning by default");
     assert_eq!(
         rules_at(&report),
@@ -456,9 +464,9 @@ fn missing_schemas_and_schema_dirs() {
         messages(&report),
         ["no schema for example.com/v1 Gadget (Kubernetes 1.37); not validated"]
     );
-    let (code, _) = check_json(t, &["--missing-schema", "error"]);
+    let (code, _) = check_validate(t, &["--missing-schema", "error"]);
     assert_eq!(code, 1);
-    let (_, report) = check_json(t, &["--missing-schema", "off"]);
+    let (_, report) = check_validate(t, &["--missing-schema", "off"]);
     assert!(rules_at(&report).is_empty());
 
     // kubeconform's layout: {kind}-{group}-{version}.json
@@ -469,13 +477,13 @@ fn missing_schemas_and_schema_dirs() {
             "spec": {"type": "object", "properties": {"size": {"type": "integer"}}}}}"#,
     );
     let dir = t.join("schemas");
-    let (_, report) = check_json(t, &["--schema-dir", dir.to_str().unwrap()]);
+    let (_, report) = check_validate(t, &["--schema-dir", dir.to_str().unwrap()]);
     assert_eq!(
         rules_at(&report),
         expect(&[("SCHEMA001", "widget.yaml", 5, 9)])
     );
     write(t, ".gitgate.yaml", "schema-dir: [schemas]\n");
-    let (_, report) = check_json(t, &[]);
+    let (_, report) = check_validate(t, &[]);
     assert_eq!(
         rules_at(&report),
         expect(&[("SCHEMA001", "widget.yaml", 5, 9)])
