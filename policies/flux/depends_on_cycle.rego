@@ -35,22 +35,15 @@ cluster_of(entry) := c if {
 	is_string(c)
 } else := ""
 
-# [kind, namespace, name, cluster] of every Kustomization and HelmRelease.
-keys contains [kind, namespace, name, cluster_of(lib.objects[i])] if {
+# Node → its entries, in one pass over the index (which already groups them by kind,
+# namespace and name).
+indices[n] contains i if {
 	some kind, prefix in groups
 	some namespace, name
 	some i in lib.index[kind][namespace][name]
-	startswith(lib.objects[i].object.apiVersion, prefix)
-}
-
-# Node → its entries (the index already groups them by kind, namespace and name).
-indices := {node(kind, cluster, namespace, name): {i |
-	some i in lib.index[kind][namespace][name]
 	entry := lib.objects[i]
-	startswith(entry.object.apiVersion, groups[kind])
-	cluster_of(entry) == cluster
-} |
-	some [kind, namespace, name, cluster] in keys
+	startswith(entry.object.apiVersion, prefix)
+	n := node(kind, cluster_of(entry), namespace, name)
 }
 
 # The entry a node is reported on: its first.

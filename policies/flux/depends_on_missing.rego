@@ -21,37 +21,34 @@ package gitgate.flux.depends_on_missing
 
 import rego.v1
 
-import data.gitgate.lib
+# Evaluated for every Kustomization and HelmRelease, so the checks are inline: every helper
+# rule (and every `lib` rule, `lib.index` included) an evaluation refers to costs more than
+# these lookups. The index is read as `data.gitgate.index`/`data.gitgate.objects`, which
+# `lib.index`/`lib.objects` stand for (tests set them there).
 
-groups := {"Kustomization": "kustomize.toolkit.fluxcd.io/", "HelmRelease": "helm.toolkit.fluxcd.io/"}
-
-is_flux if startswith(input.apiVersion, groups[input.kind])
-
-own_namespace := object.get(input.metadata, "namespace", "")
-
-same_group(entry) if startswith(entry.object.apiVersion, groups[input.kind])
-
-# In the namespace, or without one (it gets its namespace when applied); when the namespace
-# is not known either, anywhere.
-defined("", name) if {
-	some entry in lib.named(input.kind, name)
-	same_group(entry)
+# A dependency of the same kind and API group (`prefix`) in the namespace, or without one (it
+# gets its namespace when applied); when the namespace is not known either, anywhere.
+defined("", name, prefix) if {
+	some ns
+	some i in data.gitgate.index[input.kind][ns][name]
+	startswith(data.gitgate.objects[i].object.apiVersion, prefix)
 }
 
-defined(namespace, name) if {
+defined(namespace, name, prefix) if {
 	namespace != ""
 	some ns in {namespace, ""}
-	some entry in lib.named_in(input.kind, ns, name)
-	same_group(entry)
+	some i in data.gitgate.index[input.kind][ns][name]
+	startswith(data.gitgate.objects[i].object.apiVersion, prefix)
 }
 
 warn contains {"msg": msg, "path": ["spec", "dependsOn", i, "name"]} if {
-	is_flux
+	prefix := {"Kustomization": "kustomize.toolkit.fluxcd.io/", "HelmRelease": "helm.toolkit.fluxcd.io/"}[input.kind]
+	startswith(input.apiVersion, prefix)
 	some i, dep in object.get(input.spec, "dependsOn", [])
 	is_string(dep.name)
 	not contains(dep.name, "${")
-	namespace := object.get(dep, "namespace", own_namespace)
-	not defined(namespace, dep.name)
+	namespace := object.get(dep, "namespace", object.get(input.metadata, "namespace", ""))
+	not defined(namespace, dep.name, prefix)
 	msg := sprintf(
 		"Flux %s `%s` depends on %s `%s`, which is not defined anywhere in the repository: it is never applied",
 		[input.kind, input.metadata.name, input.kind, qualified(namespace, dep.name)],

@@ -32,43 +32,38 @@ import rego.v1
 
 import data.gitgate.lib
 
-kinds := {
-	"kustomize.toolkit.fluxcd.io": {"Kustomization"},
-	"helm.toolkit.fluxcd.io": {"HelmRelease"},
-	"source.toolkit.fluxcd.io": {"GitRepository", "OCIRepository", "Bucket", "HelmRepository", "HelmChart"},
-}
-
-is_flux if {
-	parts := split(input.apiVersion, "/")
-	count(parts) == 2
-	input.kind in kinds[parts[0]]
-}
-
-# An OCI HelmRepository is a static data container: its interval is ignored.
-ignores_interval if {
-	input.kind == "HelmRepository"
-	input.spec.type == "oci"
-}
-
-# Only values in the CRDs' duration form are compared (GG-FLUX-002 reports the others;
-# `gitgate.lib.duration_ns` fails on anything Go cannot parse).
-duration_ns(s) := lib.duration_ns(s) if {
-	is_string(s)
-	regex.match(`^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$`, s)
-}
-
-minimum := lib.param("flux-min-interval", "1m")
-
-minimum_ns := duration_ns(minimum)
-
+# Evaluated for every Flux object with an interval, so the checks are inline, cheapest first:
+# every helper rule an evaluation refers to costs more than these lookups, and the regex is
+# the costliest check.
 warn contains {"msg": msg, "path": path} if {
-	is_flux
-	not ignores_interval
 	some path in [["spec", "interval"], ["spec", "chart", "spec", "interval"]]
 	value := object.get(input, path, null)
-	duration_ns(value) < minimum_ns
+	is_string(value)
+	parts := split(input.apiVersion, "/")
+	count(parts) == 2
+	input.kind in {
+		"kustomize.toolkit.fluxcd.io": {"Kustomization"},
+		"helm.toolkit.fluxcd.io": {"HelmRelease"},
+		"source.toolkit.fluxcd.io": {"GitRepository", "OCIRepository", "Bucket", "HelmRepository", "HelmChart"},
+	}[parts[0]]
+	# An OCI HelmRepository is a static data container: its interval is ignored.
+	[input.kind, object.get(input, ["spec", "type"], null)] != ["HelmRepository", "oci"]
+	# Only values in the CRDs' duration form are compared (GG-FLUX-002 reports the others).
+	regex.match(`^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$`, value)
+	minimum := lib.param("flux-min-interval", "1m")
+	time.parse_duration_ns(value) < minimum_ns(minimum)
 	msg := sprintf(
 		"%s `%s` reconciles every `%s`, more often than the minimum `%s` (policy parameter `flux-min-interval`)",
 		[input.kind, input.metadata.name, value, minimum],
 	)
+}
+
+# The minimum in nanoseconds: the default without a regex; another value only in the CRDs'
+# duration form (`time.parse_duration_ns` fails on anything Go cannot parse, and the CRDs'
+# form is a subset of what Go parses).
+minimum_ns(minimum) := 60000000000 if {
+	minimum == "1m"
+} else := time.parse_duration_ns(minimum) if {
+	is_string(minimum)
+	regex.match(`^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$`, minimum)
 }

@@ -40,6 +40,9 @@ bootstrap if {
 warn contains {"msg": msg, "path": location} if {
 	startswith(input.apiVersion, "kustomize.toolkit.fluxcd.io/")
 	input.kind == "Kustomization"
+	# Cheap pre-check first: most Kustomizations wait, and the context (`lib.production`)
+	# is costly.
+	not input.spec.wait == true
 	lib.production
 	not bootstrap
 	not waits

@@ -28,29 +28,29 @@ import data.gitgate.lib
 # Every SOPS-encrypted object (one pass; SOPS can encrypt any kind) with the directory it is
 # rendered in, else its file.
 encrypted contains [i, where] if {
-	some i, entry in lib.objects
-	is_object(entry.object.sops)
-	where := location(entry.context)
+	is_object(lib.objects[i].object.sops)
+	where := location(lib.objects[i].context)
 }
 
 location(ctx) := ctx.kustomization if is_string(ctx.kustomization)
 
 location(ctx) := ctx.file if not is_string(ctx.kustomization)
 
+# Directory → the encrypted entries under it: each `where` is filed under itself, each of its
+# ancestor directories and `` (the source root), so a Kustomization's (normalized) `spec.path`
+# looks its entries up directly instead of comparing itself with every encrypted entry.
+under_dir[""] contains i if some [i, _] in encrypted
+
+under_dir[where] contains i if some [i, where] in encrypted
+
+under_dir[dir] contains i if {
+	some [i, where] in encrypted
+	some p in indexof_n(where, "/")
+	dir := substring(where, 0, p)
+}
+
 # `./apps/production/` → `apps/production`; `./` and `` → `` (the source root).
 normalize(path) := concat("/", [s | some s in split(path, "/"); s != ""; s != "."])
-
-under("", _) := true
-
-under(dir, where) if {
-	dir != ""
-	where == dir
-}
-
-under(dir, where) if {
-	dir != ""
-	startswith(where, concat("", [dir, "/"]))
-}
 
 decrypts(obj) if obj.spec.decryption.provider == "sops"
 
@@ -67,8 +67,7 @@ deny contains {"msg": msg, "object": k, "path": location_of_fix(obj), "related":
 	path := object.get(obj, ["spec", "path"], "")
 	is_string(path)
 	dir := normalize(path)
-	related := sort([i | some [i, where] in encrypted; under(dir, where)])
-	count(related) > 0
+	related := sort(under_dir[dir])
 	names := sort({sprintf("%s `%s`", [lib.objects[i].object.kind, lib.objects[i].object.metadata.name]) | some i in related})
 	msg := sprintf(
 		"Flux Kustomization `%s` applies SOPS-encrypted %s from `%s` but has no `spec.decryption` with `provider: sops`: they reach the cluster encrypted",

@@ -19,20 +19,22 @@ package gitgate.flux.kustomization_timeout
 
 import rego.v1
 
-import data.gitgate.lib
-
-# Values outside the CRDs' duration form are GG-FLUX-002's (and `lib.duration_ns` fails on them).
-duration_ns(s) := lib.duration_ns(s) if {
-	is_string(s)
-	regex.match(`^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$`, s)
-}
-
+# Evaluated for every Kustomization, so the checks are inline (every helper rule or function
+# an evaluation refers to costs more than these lookups), the regexes last. Values outside
+# the CRDs' duration form are GG-FLUX-002's (and `time.parse_duration_ns` fails on some of
+# them); the CRDs' form is a subset of what Go parses.
 warn contains {"msg": msg, "path": ["spec", "timeout"]} if {
+	timeout := input.spec.timeout
+	is_string(timeout)
+	interval := input.spec.interval
+	is_string(interval)
 	startswith(input.apiVersion, "kustomize.toolkit.fluxcd.io/")
 	input.kind == "Kustomization"
-	duration_ns(input.spec.timeout) >= duration_ns(input.spec.interval)
+	regex.match(`^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$`, timeout)
+	regex.match(`^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$`, interval)
+	time.parse_duration_ns(timeout) >= time.parse_duration_ns(interval)
 	msg := sprintf(
 		"Flux Kustomization `%s` has `timeout: %s`, not shorter than `interval: %s`: a stuck apply or health check runs into the next reconciliation",
-		[input.metadata.name, input.spec.timeout, input.spec.interval],
+		[input.metadata.name, timeout, interval],
 	)
 }

@@ -29,59 +29,57 @@ package gitgate.flux.source_ref
 
 import rego.v1
 
-import data.gitgate.lib
-
-# Kinds whose absence is reported; others (ExternalArtifact, made by third-party
-# controllers) are not.
-sources := {"GitRepository", "OCIRepository", "Bucket", "HelmRepository", "HelmChart"}
-
-own_namespace := object.get(input.metadata, "namespace", "")
+# Evaluated for every Kustomization, HelmRelease and HelmChart, so the checks are inline:
+# every helper rule (and every `lib` rule, `lib.index` included) an evaluation refers to costs
+# more than these lookups. The index is read as `data.gitgate.index`/`data.gitgate.objects`,
+# which `lib.index`/`lib.objects` stand for (tests set them there).
 
 # [reference, path of its name] for each reference the object makes.
 refs contains [input.spec.sourceRef, ["spec", "sourceRef", "name"]] if {
-	startswith(input.apiVersion, "kustomize.toolkit.fluxcd.io/")
 	input.kind == "Kustomization"
+	startswith(input.apiVersion, "kustomize.toolkit.fluxcd.io/")
 }
 
 refs contains [input.spec.chart.spec.sourceRef, ["spec", "chart", "spec", "sourceRef", "name"]] if {
-	startswith(input.apiVersion, "helm.toolkit.fluxcd.io/")
 	input.kind == "HelmRelease"
+	startswith(input.apiVersion, "helm.toolkit.fluxcd.io/")
 	object.get(input.spec.chart, "kind", "HelmChart") == "HelmChart"
 }
 
 refs contains [input.spec.chartRef, ["spec", "chartRef", "name"]] if {
-	startswith(input.apiVersion, "helm.toolkit.fluxcd.io/")
 	input.kind == "HelmRelease"
+	startswith(input.apiVersion, "helm.toolkit.fluxcd.io/")
 }
 
 # A HelmChart's source is always in its own namespace.
 refs contains [object.remove(input.spec.sourceRef, ["namespace"]), ["spec", "sourceRef", "name"]] if {
-	startswith(input.apiVersion, "source.toolkit.fluxcd.io/")
 	input.kind == "HelmChart"
+	startswith(input.apiVersion, "source.toolkit.fluxcd.io/")
 }
-
-is_source(entry) if startswith(entry.object.apiVersion, "source.toolkit.fluxcd.io/")
 
 # A source in the namespace, or without one (it gets its namespace when applied); when the
 # namespace is not known either, anywhere.
 defined(kind, "", name) if {
-	some entry in lib.named(kind, name)
-	is_source(entry)
+	some ns
+	some i in data.gitgate.index[kind][ns][name]
+	startswith(data.gitgate.objects[i].object.apiVersion, "source.toolkit.fluxcd.io/")
 }
 
 defined(kind, namespace, name) if {
 	namespace != ""
 	some ns in {namespace, ""}
-	some entry in lib.named_in(kind, ns, name)
-	is_source(entry)
+	some i in data.gitgate.index[kind][ns][name]
+	startswith(data.gitgate.objects[i].object.apiVersion, "source.toolkit.fluxcd.io/")
 }
 
 warn contains {"msg": msg, "path": path} if {
 	some [ref, path] in refs
-	ref.kind in sources
+	# Kinds whose absence is reported; others (ExternalArtifact, made by third-party
+	# controllers) are not.
+	ref.kind in {"GitRepository", "OCIRepository", "Bucket", "HelmRepository", "HelmChart"}
 	is_string(ref.name)
 	not contains(ref.name, "${")
-	namespace := object.get(ref, "namespace", own_namespace)
+	namespace := object.get(ref, "namespace", object.get(input.metadata, "namespace", ""))
 	not defined(ref.kind, namespace, ref.name)
 	msg := sprintf(
 		"%s `%s` refers to %s `%s`, which is not defined anywhere in the repository",
