@@ -6,8 +6,13 @@ use crate::config::FailOn;
 use crate::diag::Finding;
 use crate::load::SourceFile;
 use crate::pipeline::Stats;
+use crate::policy::PolicyDoc;
 
+pub mod catalog;
+pub mod github;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 pub mod text;
 
 /// Everything an output format may show.
@@ -16,6 +21,8 @@ pub struct Report<'a> {
     pub files: &'a [SourceFile],
     pub stats: &'a Stats,
     pub fail_on: FailOn,
+    /// Documentation of the run's user policies (`--policy`), for the rule catalog.
+    pub policy_docs: &'a [PolicyDoc],
 }
 
 impl Report<'_> {
@@ -25,6 +32,14 @@ impl Report<'_> {
 
     pub fn file(&self, path: &str) -> Option<&SourceFile> {
         self.files.iter().find(|f| f.path == path)
+    }
+
+    /// Indices of the findings, most severe first; in report order (file, line) within a
+    /// severity. Formats that must cap what they show keep a prefix of this.
+    pub fn by_severity(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.findings.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(self.findings[i].severity));
+        order
     }
 }
 
