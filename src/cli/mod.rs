@@ -579,6 +579,19 @@ fn canonical(p: &Path) -> Result<PathBuf, String> {
     std::fs::canonicalize(p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))
 }
 
+/// The Git work tree holding the root (the root itself when there is none), and the root's
+/// path in it (`deploy/`, or empty).
+fn checkout(root: &Path) -> (PathBuf, String) {
+    let Some(top) = root.ancestors().find(|d| d.join(".git").exists()) else {
+        return (root.to_path_buf(), String::new());
+    };
+    let prefix = crate::walk::relative(top, root)
+        .filter(|rel| !rel.is_empty())
+        .map(|rel| format!("{rel}/"))
+        .unwrap_or_default();
+    (top.to_path_buf(), prefix)
+}
+
 /// The nearest ancestor (or the directory itself) holding `.gitgate.yaml` or `.git`.
 fn find_root(start: &Path) -> PathBuf {
     let dir = if start.is_dir() {
@@ -700,6 +713,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
             }
         }
     }
+    let (checkout_root, prefix) = checkout(&opts.root);
     let policy_docs = outcome
         .policy
         .as_ref()
@@ -711,6 +725,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         stats: &outcome.stats,
         fail_on,
         policy_docs,
+        checkout_prefix: &prefix,
     };
     let stdout = std::io::stdout();
     let mut failed_write = false;
@@ -730,7 +745,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
                     .sarif_category
                     .clone()
                     .unwrap_or_else(|| crate::report::sarif::DEFAULT_CATEGORY.into()),
-                root: Some(opts.root.clone()),
+                root: Some(checkout_root.clone()),
                 ..Sarif::default()
             }),
             OutputFormat::Junit => Box::new(Junit),

@@ -68,9 +68,9 @@ fn command(s: Severity) -> &'static str {
 }
 
 /// `::error file=…,line=…::message`.
-pub fn annotation(f: &Finding) -> String {
+pub fn annotation(r: &Report<'_>, f: &Finding) -> String {
     let mut props = Vec::new();
-    let path = &f.location.path;
+    let path = &r.checkout_path(&f.location.path);
     if !path.is_empty() {
         props.push(format!("file={}", escape_property(path)));
     }
@@ -108,10 +108,11 @@ pub fn annotation(f: &Finding) -> String {
 
 /// A finding as one plain log line: line breaks flattened, so no text from the repository
 /// can start a line (and so a workflow command) of its own.
-fn plain(f: &Finding) -> String {
+fn plain(r: &Report<'_>, f: &Finding) -> String {
+    let path = r.checkout_path(&f.location.path);
     let at = match f.location.span {
-        Some(s) => format!("{}:{}:{}", f.location.path, s.start.line, s.start.col),
-        None => f.location.path.clone(),
+        Some(s) => format!("{path}:{}:{}", s.start.line, s.start.col),
+        None => path,
     };
     let flat = |s: &str| s.replace(['\r', '\n'], " ");
     format!(
@@ -153,13 +154,13 @@ impl Reporter for Github {
             if *n < cap && annotated < PER_JOB - 1 {
                 *n += 1;
                 annotated += 1;
-                writeln!(out, "{}", annotation(f))?;
+                writeln!(out, "{}", annotation(r, f))?;
             } else {
                 skipped.push(f);
             }
         }
         for f in &skipped {
-            writeln!(out, "{}", plain(f))?;
+            writeln!(out, "{}", plain(r, f))?;
         }
         if !skipped.is_empty() {
             let count = |sev: Severity| skipped.iter().filter(|f| f.severity == sev).count();
@@ -272,19 +273,20 @@ impl Github {
         );
         for &i in order.iter().take(TOP) {
             let f = &r.findings[i];
+            let path = r.checkout_path(&f.location.path);
             let (at, anchor) = match f.location.span {
                 Some(sp) => (
-                    format!("{}:{}:{}", f.location.path, sp.start.line, sp.start.col),
+                    format!("{path}:{}:{}", sp.start.line, sp.start.col),
                     format!("#L{}", sp.start.line),
                 ),
-                None => (f.location.path.clone(), String::new()),
+                None => (path.clone(), String::new()),
             };
             let place = match &self.blob_url {
-                Some(base) if !f.location.path.is_empty() && !f.location.path.starts_with('/') => {
+                Some(base) if !path.is_empty() && !path.starts_with('/') => {
                     format!(
                         "[{}]({base}/{}{anchor})",
                         cell(&at).replace(['[', ']'], ""),
-                        super::sarif::uri_path(&f.location.path)
+                        super::sarif::uri_path(&path)
                     )
                 }
                 _ => format!("`{}`", cell(&at).replace('`', "'")),

@@ -34,26 +34,28 @@ fn esc(s: &str) -> String {
     out
 }
 
-fn at(f: &Finding) -> String {
+fn at(r: &Report<'_>, f: &Finding) -> String {
+    let path = r.checkout_path(&f.location.path);
     match f.location.span {
-        Some(s) => format!("{}:{}:{}", f.location.path, s.start.line, s.start.col),
-        None => f.location.path.clone(),
+        Some(s) => format!("{path}:{}:{}", s.start.line, s.start.col),
+        None => path,
     }
 }
 
 /// The finding as the text output heads it, without source lines.
-fn details(f: &Finding) -> String {
+fn details(r: &Report<'_>, f: &Finding) -> String {
     let mut d = format!(
         "{}[{}]: {}\n  --> {}",
         f.severity.as_str(),
         f.rule,
         f.message,
-        at(f)
+        at(r, f)
     );
     for rel in &f.related {
+        let path = r.checkout_path(&rel.location.path);
         let place = match rel.location.span {
-            Some(s) => format!("{}:{}:{}", rel.location.path, s.start.line, s.start.col),
-            None => rel.location.path.clone(),
+            Some(s) => format!("{path}:{}:{}", s.start.line, s.start.col),
+            None => path,
         };
         d.push_str(&format!("\n  = note: {}: {place}", rel.message));
     }
@@ -69,12 +71,15 @@ fn details(f: &Finding) -> String {
 impl Reporter for Junit {
     fn write(&self, r: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         // Every checked file, and every path a finding names (directories, policies).
-        let mut suites: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+        let mut suites: BTreeMap<String, Vec<&Finding>> = BTreeMap::new();
         for f in r.files {
-            suites.entry(f.path.as_str()).or_default();
+            suites.entry(r.checkout_path(&f.path)).or_default();
         }
         for f in r.findings {
-            suites.entry(f.location.path.as_str()).or_default().push(f);
+            suites
+                .entry(r.checkout_path(&f.location.path))
+                .or_default()
+                .push(f);
         }
         let internal = crate::rules::internal::RULE.id;
         let is_error = |f: &Finding| f.rule == internal;
@@ -89,7 +94,7 @@ impl Reporter for Junit {
             r#"<testsuites name="gitgate" tests="{tests}" failures="{failures}" errors="{errors}" time="{time}">"#
         )?;
         for (path, findings) in &suites {
-            let path = if path.is_empty() { "." } else { path };
+            let path = if path.is_empty() { "." } else { path.as_str() };
             let p = esc(path);
             writeln!(
                 out,
@@ -108,10 +113,10 @@ impl Reporter for Junit {
                 write!(
                     out,
                     r#"    <testcase name="{}" classname="gitgate.{}" file="{p}">"#,
-                    esc(&at(f)),
+                    esc(&at(r, f)),
                     esc(f.rule)
                 )?;
-                let body = esc(&details(f));
+                let body = esc(&details(r, f));
                 let msg = esc(&f.message);
                 let rule = esc(f.rule);
                 if is_error(f) {

@@ -23,6 +23,10 @@ pub struct Report<'a> {
     pub fail_on: FailOn,
     /// Documentation of the run's user policies (`--policy`), for the rule catalog.
     pub policy_docs: &'a [PolicyDoc],
+    /// The root's path inside its Git work tree (`deploy/` when `.gitgate.yaml` sits in
+    /// `deploy/`; empty when the root is the work tree). SARIF, JUnit and GitHub annotations
+    /// show paths from the work tree, as the CI checkout does; text and JSON from the root.
+    pub checkout_prefix: &'a str,
 }
 
 impl Report<'_> {
@@ -32,6 +36,17 @@ impl Report<'_> {
 
     pub fn file(&self, path: &str) -> Option<&SourceFile> {
         self.files.iter().find(|f| f.path == path)
+    }
+
+    /// A report path as seen from the Git work tree (see `checkout_prefix`).
+    pub fn checkout_path(&self, path: &str) -> String {
+        if self.checkout_prefix.is_empty() || path.starts_with('/') {
+            path.to_string()
+        } else if path.is_empty() {
+            self.checkout_prefix.trim_end_matches('/').to_string()
+        } else {
+            format!("{}{path}", self.checkout_prefix)
+        }
     }
 
     /// Indices of the findings, most severe first; in report order (file, line) within a

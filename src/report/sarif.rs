@@ -289,9 +289,9 @@ fn artifact(path: &str) -> ArtifactLocation {
     }
 }
 
-fn location(l: &Location, message: Option<&str>, id: Option<i64>) -> SarifLocation {
+fn location(r: &Report<'_>, l: &Location, message: Option<&str>, id: Option<i64>) -> SarifLocation {
     let physical = PhysicalLocation::builder()
-        .artifact_location(artifact(&l.path))
+        .artifact_location(artifact(&r.checkout_path(&l.path)))
         .region(region(l))
         .build();
     let mut loc = SarifLocation::builder().physical_location(physical).build();
@@ -334,6 +334,7 @@ fn result(r: &Report<'_>, catalog: &Catalog, f: &Finding) -> SarifResult {
     let mut related: Vec<SarifLocation> = Vec::new();
     for rel in &f.related {
         related.push(location(
+            r,
             &rel.location,
             Some(&rel.message),
             Some(related.len() as i64),
@@ -342,6 +343,7 @@ fn result(r: &Report<'_>, catalog: &Catalog, f: &Finding) -> SarifResult {
     for dir in &f.overlays {
         let shown = if dir.is_empty() { "." } else { dir.as_str() };
         related.push(location(
+            r,
             &Location {
                 path: kustomization_file(r, dir),
                 span: None,
@@ -357,7 +359,7 @@ fn result(r: &Report<'_>, catalog: &Catalog, f: &Finding) -> SarifResult {
         .rule_id(f.rule)
         .level(level(f.severity))
         .message(text(message(f)))
-        .locations(vec![location(&f.location, label, None)])
+        .locations(vec![location(r, &f.location, label, None)])
         .partial_fingerprints(fingerprints)
         .build();
     res.rule_index = catalog.index(f.rule).map(|i| i as i64);
