@@ -136,10 +136,12 @@ fn cap_note(r: &Report<'_>, order: &[usize], kept: usize, s: &Sarif) -> String {
     let why = if kept == s.max_results.min(order.len()) && order.len() > s.max_results {
         format!("GitHub accepts at most {} results per run", s.max_results)
     } else {
-        format!(
-            "GitHub accepts at most {} MB of SARIF, gzipped",
-            s.max_gzip_bytes / 1_000_000
-        )
+        let size = if s.max_gzip_bytes % 1_000_000 == 0 {
+            format!("{} MB", s.max_gzip_bytes / 1_000_000)
+        } else {
+            format!("{} bytes", s.max_gzip_bytes)
+        };
+        format!("GitHub accepts at most {size} of SARIF, gzipped")
     };
     format!(
         "SARIF output holds the {kept} most severe of {} findings ({why}); left out: {}. \
@@ -459,6 +461,60 @@ mod tests {
         assert_eq!((r.start_line, r.start_column), (Some(1), Some(1)));
         let r = region(&loc(Some((3, 1, 4, 1))));
         assert_eq!((r.end_line, r.end_column), (Some(3), None));
+    }
+
+    #[test]
+    fn caps_by_gzipped_size_keeping_the_most_severe() {
+        use crate::diag::Finding;
+        let mut findings = Vec::new();
+        for i in 0..300u32 {
+            let rule = if i % 3 == 0 {
+                &crate::rules::yaml::duplicate_key::RULE
+            } else {
+                &crate::rules::yaml::yaml11_boolean::RULE
+            };
+            // Incompressible messages, so that the gzipped size grows with the results.
+            let noise: String = (0..40)
+                .map(|j| format!("{:08x}", (i * 7919 + j).wrapping_mul(2654435761)))
+                .collect();
+            let mut f = Finding::new(rule, format!("f{i}.yaml"), None, noise);
+            f.fingerprint = format!("{i:032x}");
+            findings.push(f);
+        }
+        let stats = crate::pipeline::Stats::default();
+        let r = Report {
+            findings: &findings,
+            files: &[],
+            stats: &stats,
+            fail_on: crate::config::FailOn::Error,
+            policy_docs: &[],
+            checkout_prefix: "",
+        };
+        let s = Sarif {
+            max_gzip_bytes: 60_000,
+            ..Sarif::default()
+        };
+        let mut out = Vec::new();
+        s.write(&r, &mut out).unwrap();
+        assert!(gzip_len(&out).unwrap() <= 60_000);
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let results = v["runs"][0]["results"].as_array().unwrap();
+        assert!(
+            results.len() >= 100 && results.len() < 300,
+            "{}",
+            results.len()
+        );
+        // All 100 errors are kept before any warning.
+        let errors = results.iter().filter(|r| r["level"] == "error").count();
+        assert_eq!(errors, 100);
+        let note = v["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["message"]
+            ["text"]
+            .as_str()
+            .unwrap();
+        assert!(
+            note.contains("at most 60000 bytes of SARIF, gzipped"),
+            "{note}"
+        );
     }
 
     #[test]
