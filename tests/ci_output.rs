@@ -788,7 +788,7 @@ fn github_annotations_are_escaped_capped_and_summarised() {
     assert!(last_error < first_warning);
     assert_eq!(
         lines[0],
-        "::error file=a%2Cb%3Ac%25.yaml,line=7,endLine=7,col=3,endColumn=4,title=YAML002::duplicate key `d0`%0Ahelp: remove one of the two keys: kubectl keeps the last value, kustomize rejects the file or keeps the first"
+        "::error file=a%2Cb%3Ac%25.yaml,line=7,col=3,endLine=7,endColumn=4,title=YAML002::duplicate key `d0`%0Ahelp: remove one of the two keys: kubectl keeps the last value, kustomize rejects the file or keeps the first"
     );
     let plain = lines
         .iter()

@@ -78,16 +78,18 @@ pub fn annotation(r: &Report<'_>, f: &Finding) -> String {
         let line = s.start.line.max(1);
         let end_line = s.end.line.max(line);
         props.push(format!("line={line}"));
-        props.push(format!("endLine={end_line}"));
         // GitHub takes columns only on a one-line annotation; endColumn is the last
         // character's (our spans end after it).
         if end_line == line {
             let col = s.start.col.max(1);
             props.push(format!("col={col}"));
+            props.push(format!("endLine={end_line}"));
             props.push(format!(
                 "endColumn={}",
                 s.end.col.saturating_sub(1).max(col)
             ));
+        } else {
+            props.push(format!("endLine={end_line}"));
         }
     }
     props.push(format!("title={}", escape_property(f.rule)));
