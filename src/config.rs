@@ -23,6 +23,15 @@ pub enum FailOn {
 }
 
 impl FailOn {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailOn::Error => "error",
+            FailOn::Warning => "warning",
+            FailOn::Note => "note",
+            FailOn::Never => "never",
+        }
+    }
+
     pub fn fails(self, s: crate::diag::Severity) -> bool {
         use crate::diag::Severity::*;
         match self {

@@ -9,7 +9,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{self, FailOn};
 use crate::pipeline::{self, CheckOptions};
-use crate::report::{json::Json, text::Text, Report, Reporter};
+use crate::report::{
+    github::Github, json::Json, junit::Junit, sarif::Sarif, text::Text, Report, Reporter,
+};
 use crate::rules;
 
 mod parse_only;
@@ -92,6 +94,83 @@ pub enum Format {
     Json,
 }
 
+/// What `check --format` can write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputFormat {
+    Text,
+    Json,
+    Sarif,
+    Junit,
+    Github,
+}
+
+impl OutputFormat {
+    const ALL: [(&'static str, OutputFormat); 5] = [
+        ("text", OutputFormat::Text),
+        ("json", OutputFormat::Json),
+        ("sarif", OutputFormat::Sarif),
+        ("junit", OutputFormat::Junit),
+        ("github", OutputFormat::Github),
+    ];
+}
+
+/// One `--format`: a format, and the file it goes to (`None`: standard output).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Output {
+    pub format: OutputFormat,
+    pub path: Option<PathBuf>,
+}
+
+fn parse_output(s: &str) -> Result<Output, String> {
+    let (name, path) = match s.split_once('=') {
+        Some((n, "")) => return Err(format!("`{n}=`: the file name is missing")),
+        Some((n, p)) => (n, Some(PathBuf::from(p))),
+        None => (s, None),
+    };
+    let format = OutputFormat::ALL
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, f)| *f)
+        .ok_or_else(|| {
+            format!(
+                "unknown format `{name}`; use one of {} (FORMAT, or FORMAT=PATH to write a file)",
+                OutputFormat::ALL.map(|(n, _)| n).join(", ")
+            )
+        })?;
+    Ok(Output { format, path })
+}
+
+/// The outputs of a run: at most one on standard output; `--output` redirects that one.
+fn outputs(formats: &[Output], output: Option<&Path>) -> Result<Vec<Output>, String> {
+    let mut outs: Vec<Output> = formats.to_vec();
+    if outs.is_empty() {
+        outs.push(Output {
+            format: OutputFormat::Text,
+            path: None,
+        });
+    }
+    let bare = outs.iter().filter(|o| o.path.is_none()).count();
+    if bare > 1 {
+        return Err(
+            "only one --format can go to standard output; give the others a file, e.g.              `--format text --format sarif=gitgate.sarif`"
+                .into(),
+        );
+    }
+    if let Some(path) = output {
+        let Some(o) = outs.iter_mut().find(|o| o.path.is_none()) else {
+            return Err("--output names the file for the --format without `=PATH`, and every --format already has a file".into());
+        };
+        o.path = Some(path.to_path_buf());
+    }
+    let mut seen = std::collections::HashSet::new();
+    for p in outs.iter().filter_map(|o| o.path.as_ref()) {
+        if !seen.insert(p) {
+            return Err(format!("two outputs write `{}`", p.display()));
+        }
+    }
+    Ok(outs)
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Color {
     Auto,
@@ -119,9 +198,18 @@ pub struct CheckArgs {
     /// Skip files and directories matching this glob (repeatable; replaces the config's `exclude`).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Output format: text, json, sarif, junit or github; FORMAT=PATH writes a file
+    /// (repeatable: one run, several outputs; at most one goes to standard output) [default:
+    /// text]
+    #[arg(long = "format", value_name = "FORMAT[=PATH]", value_parser = parse_output)]
+    pub formats: Vec<Output>,
+    /// Write the output that would go to standard output to this file instead.
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// SARIF `runAutomationDetails.id`: GitHub code scanning keeps one set of alerts per
+    /// category [default: gitgate/]
+    #[arg(long, value_name = "CATEGORY")]
+    pub sarif_category: Option<String>,
     /// Lowest severity that makes the run exit 1 [default: error, or the config's `fail-on`]
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
@@ -491,6 +579,19 @@ fn canonical(p: &Path) -> Result<PathBuf, String> {
     std::fs::canonicalize(p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))
 }
 
+/// The Git work tree holding the root (the root itself when there is none), and the root's
+/// path in it (`deploy/`, or empty).
+fn checkout(root: &Path) -> (PathBuf, String) {
+    let Some(top) = root.ancestors().find(|d| d.join(".git").exists()) else {
+        return (root.to_path_buf(), String::new());
+    };
+    let prefix = crate::walk::relative(top, root)
+        .filter(|rel| !rel.is_empty())
+        .map(|rel| format!("{rel}/"))
+        .unwrap_or_default();
+    (top.to_path_buf(), prefix)
+}
+
 /// The nearest ancestor (or the directory itself) holding `.gitgate.yaml` or `.git`.
 fn find_root(start: &Path) -> PathBuf {
     let dir = if start.is_dir() {
@@ -505,6 +606,7 @@ fn find_root(start: &Path) -> PathBuf {
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode, String> {
+    let outs = outputs(&args.formats, args.output.as_deref())?;
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
         vec![canonical(Path::new("."))?]
     } else {
@@ -611,29 +713,68 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
             }
         }
     }
+    let (checkout_root, prefix) = checkout(&opts.root);
+    let policy_docs = outcome
+        .policy
+        .as_ref()
+        .map(|p| p.docs.as_slice())
+        .unwrap_or_default();
     let report = Report {
         findings: &outcome.findings,
         files: &outcome.files,
         stats: &outcome.stats,
         fail_on,
+        policy_docs,
+        checkout_prefix: &prefix,
     };
     let stdout = std::io::stdout();
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => {
-            stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    let mut failed_write = false;
+    for o in &outs {
+        let color = match (args.color, &o.path) {
+            (Color::Always, _) => true,
+            (Color::Never, _) | (Color::Auto, Some(_)) => false,
+            (Color::Auto, None) => {
+                stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
+        let reporter: Box<dyn Reporter> = match o.format {
+            OutputFormat::Text => Box::new(Text { color }),
+            OutputFormat::Json => Box::new(Json),
+            OutputFormat::Sarif => Box::new(Sarif {
+                category: args
+                    .sarif_category
+                    .clone()
+                    .unwrap_or_else(|| crate::report::sarif::DEFAULT_CATEGORY.into()),
+                root: Some(checkout_root.clone()),
+                ..Sarif::default()
+            }),
+            OutputFormat::Junit => Box::new(Junit),
+            OutputFormat::Github => Box::new(Github::from_env()),
+        };
+        let res = match &o.path {
+            None => {
+                let mut out = std::io::BufWriter::new(stdout.lock());
+                match reporter.write(&report, &mut out).and_then(|_| out.flush()) {
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                    r => r.map_err(|e| format!("cannot write the report: {e}")),
+                }
+            }
+            Some(path) => std::fs::File::create(path)
+                .and_then(|f| {
+                    let mut out = std::io::BufWriter::new(f);
+                    reporter.write(&report, &mut out)?;
+                    out.flush()
+                })
+                .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+        };
+        if let Err(e) = res {
+            // Write the other outputs anyway; report the first failure.
+            eprintln!("gitgate: error: {e}");
+            failed_write = true;
         }
-    };
-    let reporter: Box<dyn Reporter> = match args.format {
-        Format::Text => Box::new(Text { color }),
-        Format::Json => Box::new(Json),
-    };
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    if let Err(e) = reporter.write(&report, &mut out).and_then(|_| out.flush()) {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(format!("cannot write the report: {e}"));
-        }
+    }
+    if failed_write {
+        return Ok(ExitCode::from(2));
     }
     Ok(if outcome.internal_error {
         ExitCode::from(2)

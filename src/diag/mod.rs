@@ -63,6 +63,10 @@ pub struct Finding {
     /// The location holds a secret-looking value: outputs show no source text for it, and the
     /// fingerprint uses the identity, not the line.
     pub sensitive: bool,
+    /// The kustomization directories whose output holds the object (validation and policy
+    /// findings on rendered objects); the notes name them too. SARIF lists their
+    /// kustomization files as related locations.
+    pub overlays: Vec<String>,
 }
 
 impl Finding {
@@ -83,6 +87,7 @@ impl Finding {
             fingerprint: String::new(),
             subject: None,
             sensitive: false,
+            overlays: Vec::new(),
         }
     }
 

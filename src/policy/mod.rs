@@ -79,6 +79,8 @@ pub struct Report {
     /// Results excepted by conftest `exception` rules (not reported).
     pub exceptions: usize,
     pub eval_time: Duration,
+    /// The documentation of the user policies (`--policy`) that have a `# METADATA` block.
+    pub docs: Vec<PolicyDoc>,
 }
 
 /// A finding and the kustomization directory whose output it was found in.
@@ -131,6 +133,7 @@ pub fn policy_repo(
     let mut report = Report {
         policies: policies.len(),
         rules: prep.targets.len(),
+        docs: docs(&policies).into_iter().filter(|d| !d.bundled).collect(),
         ..Report::default()
     };
     if prep.targets.is_empty() {
@@ -388,7 +391,8 @@ fn merge(items: impl Iterator<Item = Placed>) -> Vec<Finding> {
     }
     merged
         .into_values()
-        .map(|(f, dirs)| {
+        .map(|(mut f, dirs)| {
+            f.overlays = dirs.clone();
             let shown: Vec<String> = dirs
                 .iter()
                 .take(5)
@@ -612,7 +616,9 @@ fn locate(o: &Object<'_>, path: &[PathSeg]) -> (String, Option<Span>) {
     }
 }
 
-/// A bundled policy's documentation, for `gitgate rules` and `gitgate explain`.
+/// A policy's documentation (its `# METADATA`), for `gitgate rules`, `gitgate explain` and the
+/// SARIF rule catalog.
+#[derive(Clone, Debug)]
 pub struct PolicyDoc {
     pub id: String,
     pub severity: crate::diag::Severity,
@@ -623,6 +629,10 @@ pub struct PolicyDoc {
     pub path: String,
     pub references: Vec<String>,
     pub tags: Vec<String>,
+    /// `custom.sensitive`: its findings point at secret-looking values.
+    pub sensitive: bool,
+    /// Part of the bundled library (not a `--policy` directory).
+    pub bundled: bool,
 }
 
 impl PolicyDoc {
@@ -630,7 +640,8 @@ impl PolicyDoc {
     pub fn documentation(&self) -> String {
         let mut d = format!(
             "## What it does\n{}.\n\n## Why is this bad\n{}\n",
-            self.title, self.description
+            self.title.trim_end_matches('.'),
+            self.description
         );
         if !self.recommended_actions.is_empty() {
             d.push_str(&format!("\n## Use instead\n{}\n", self.recommended_actions));
@@ -642,7 +653,8 @@ impl PolicyDoc {
             }
         }
         d.push_str(&format!(
-            "\n## Policy\nBundled Rego policy `{}`{}.",
+            "\n## Policy\n{} Rego policy `{}`{}.",
+            if self.bundled { "Bundled" } else { "User" },
             self.path,
             if self.tags.is_empty() {
                 String::new()
@@ -654,6 +666,7 @@ impl PolicyDoc {
     }
 }
 
+/// The documentation of the bundled library's policies, in id order.
 pub fn bundled_docs() -> Vec<PolicyDoc> {
     let (policies, _) = load::load(
         &[],
@@ -662,16 +675,32 @@ pub fn bundled_docs() -> Vec<PolicyDoc> {
         false,
         load::RegoVersion::Auto,
     );
-    let mut docs: Vec<PolicyDoc> = policies
+    let mut docs: Vec<PolicyDoc> = docs(&policies)
         .into_iter()
+        .filter(|d| d.bundled && !d.id.starts_with("conftest:"))
+        .collect();
+    // GG-ARGO-002 before GG-ARGO-010.
+    docs.sort_by_key(|d| {
+        let (group, n) = d.id.rsplit_once('-').unwrap_or((&d.id, ""));
+        (group.to_string(), n.parse::<u32>().unwrap_or(0))
+    });
+    docs
+}
+
+/// One entry per policy file with a `# METADATA` block (test files left out), under the id
+/// its findings carry: `custom.id`, or `conftest:<package>`.
+pub fn docs(policies: &[load::Policy]) -> Vec<PolicyDoc> {
+    policies
+        .iter()
+        .filter(|p| !p.test)
         .filter_map(|p| {
-            let m = p.meta?;
+            let m = p.meta.clone()?;
             let deny = p
                 .heads
                 .iter()
                 .any(|h| eval::result_kind(&h.name) == Some(crate::diag::Severity::Error));
             Some(PolicyDoc {
-                id: m.id?,
+                id: m.id.unwrap_or_else(|| format!("conftest:{}", p.package)),
                 severity: m.severity.unwrap_or(if deny {
                     crate::diag::Severity::Error
                 } else {
@@ -681,18 +710,14 @@ pub fn bundled_docs() -> Vec<PolicyDoc> {
                 title: m.title.unwrap_or_default(),
                 description: m.description.unwrap_or_default(),
                 recommended_actions: m.recommended_actions.unwrap_or_default(),
-                path: p.path,
+                path: p.path.clone(),
                 references: m.related_resources,
                 tags: m.tags,
+                sensitive: m.sensitive,
+                bundled: p.bundled,
             })
         })
-        .collect();
-    // GG-ARGO-002 before GG-ARGO-010.
-    docs.sort_by_key(|d| {
-        let (group, n) = d.id.rsplit_once('-').unwrap_or((&d.id, ""));
-        (group.to_string(), n.parse::<u32>().unwrap_or(0))
-    });
-    docs
+        .collect()
 }
 
 /// `gitgate policy test [DIR]`: the bundled library's tests and DIR's. Prints one line per

@@ -6,8 +6,13 @@ use crate::config::FailOn;
 use crate::diag::Finding;
 use crate::load::SourceFile;
 use crate::pipeline::Stats;
+use crate::policy::PolicyDoc;
 
+pub mod catalog;
+pub mod github;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 pub mod text;
 
 /// Everything an output format may show.
@@ -16,6 +21,12 @@ pub struct Report<'a> {
     pub files: &'a [SourceFile],
     pub stats: &'a Stats,
     pub fail_on: FailOn,
+    /// Documentation of the run's user policies (`--policy`), for the rule catalog.
+    pub policy_docs: &'a [PolicyDoc],
+    /// The root's path inside its Git work tree (`deploy/` when `.gitgate.yaml` sits in
+    /// `deploy/`; empty when the root is the work tree). SARIF, JUnit and GitHub annotations
+    /// show paths from the work tree, as the CI checkout does; text and JSON from the root.
+    pub checkout_prefix: &'a str,
 }
 
 impl Report<'_> {
@@ -25,6 +36,25 @@ impl Report<'_> {
 
     pub fn file(&self, path: &str) -> Option<&SourceFile> {
         self.files.iter().find(|f| f.path == path)
+    }
+
+    /// A report path as seen from the Git work tree (see `checkout_prefix`).
+    pub fn checkout_path(&self, path: &str) -> String {
+        if self.checkout_prefix.is_empty() || path.starts_with('/') {
+            path.to_string()
+        } else if path.is_empty() {
+            self.checkout_prefix.trim_end_matches('/').to_string()
+        } else {
+            format!("{}{path}", self.checkout_prefix)
+        }
+    }
+
+    /// Indices of the findings, most severe first; in report order (file, line) within a
+    /// severity. Formats that must cap what they show keep a prefix of this.
+    pub fn by_severity(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.findings.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(self.findings[i].severity));
+        order
     }
 }
 

@@ -150,7 +150,8 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-fn summary(r: &Report<'_>) -> String {
+/// The closing line: files, documents, findings by severity, elapsed time.
+pub(crate) fn summary(r: &Report<'_>) -> String {
     let c = Counts::of(r.findings);
     let s = r.stats;
     let findings = if r.findings.is_empty() {

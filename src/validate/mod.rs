@@ -150,6 +150,10 @@ pub fn validate_repo(
     }
     let findings = merged
         .into_values()
+        .map(|(mut f, dirs)| {
+            f.overlays = dirs.clone();
+            (f, dirs)
+        })
         .map(|(f, dirs)| match dirs.as_slice() {
             [] => f,
             [one] => f.note(format!("in the output of `{}`", shown_dir(one))),
