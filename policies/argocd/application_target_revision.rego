@@ -30,10 +30,9 @@ import data.gitgate.lib
 # objects stop at the first test; a revision takes at most the regular expressions that decide
 # it, cheapest first.
 
-# (lib.param, read in one step)
-mode := object.get(data, ["gitgate", "params", "argocd-production-revision"], "pinned")
+mode := lib.param("argocd-production-revision", "pinned")
 
-tag_pattern := object.get(data, ["gitgate", "params", "argocd-tag-pattern"], "")
+tag_pattern := lib.param("argocd-tag-pattern", "")
 
 # The object is for production (app_common's `production`: an Application's context, or for an
 # ApplicationSet also the template's own fields), and its Application spec (app_common's
