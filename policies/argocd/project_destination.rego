@@ -112,7 +112,20 @@ none_permits(entries, d) := true if {
 
 # Whether an entry permits the destination: it matches it (state "yes"), or may (state
 # "maybe": the cluster's server is unknown, and so is whether the entry's server matches).
-permits(item, d) if {
+permits(item, d) := true if {
+	u := object.union({"name": "", "namespace": "", "server": ""}, item)
+	"" <= u.name
+	u.name < []
+	"" <= u.namespace
+	u.namespace < []
+	"" <= u.server
+	u.server < []
+	matches(u.namespace, strings.replace_n(d.meta, u.namespace), d.namespace, d.plain)
+	permits_cluster(u.name, u.server, d)
+} else := true if {
+	# an entry with a field that is not a string (read as "")
+	u := object.union({"name": "", "namespace": "", "server": ""}, item)
+	["" <= u.name, u.name < [], "" <= u.namespace, u.namespace < [], "" <= u.server, u.server < []] != [true, true, true, true, true, true]
 	[n, ns, s] := entry_fields(item)
 	matches(ns, strings.replace_n(d.meta, ns), d.namespace, d.plain)
 	permits_cluster(n, s, d)
@@ -209,6 +222,19 @@ matches(p, r, s, plain) := hit if {
 	plain
 	r == p
 	hit := p == s
+} else := true if {
+	p == "*"
+} else := false if {
+	p == "!*"
+} else := true if {
+	# `prefix*`
+	plain
+	trim_suffix(p, "*") == r
+	startswith(s, r)
+	not contains(trim_prefix(s, r), "/")
+} else := false if {
+	plain
+	trim_suffix(p, "*") == r
 } else := hit if {
 	"!" <= p
 	p < "\""
@@ -226,14 +252,14 @@ core_matches(p, r, s, plain) := true if {
 	plain
 	r == p
 	hit := p == s
-} else := true if {
-	plain
-	trim_suffix(p, "*") == r
-	startswith(s, r)
-	not contains(trim_prefix(s, r), "/")
 } else := false if {
 	plain
 	trim_suffix(p, "*") == r
+	not startswith(s, r)
+} else := hit if {
+	plain
+	trim_suffix(p, "*") == r
+	hit := contains(trim_prefix(s, r), "/") == false
 } else := glob_match(p, s)
 
 glob_match(p, s) := true if {
