@@ -23,11 +23,13 @@ import rego.v1
 
 # Written for speed: the rule runs on every Application, and regorus charges for every rule
 # evaluation, function and builtin call, while comparisons and set operations are cheap. So
-# `deny` reads the destination and the AppProject once, matches each distinct pattern once
-# (glob.match and the regular expression that validates a glob only for patterns that are more
-# than a plain string or `prefix*`), and works out the finding only when there is one.
-# `data.gitgate.index` / `objects` are read directly: a rule of another package read through
-# its import alias (`lib.index`) makes regorus evaluate every rule of that package.
+# `deny` reads the destination and the AppProject once and first settles the common case (no
+# negated pattern the destination fails, an entry that permits it: the search stops there),
+# matching patterns with string builtins (glob.match, and the regular expression that
+# validates a glob, only for patterns that are more than a plain string or `prefix*`); the
+# finding is worked out, entry by entry, only when there is one. `data.gitgate.index` /
+# `objects` are read directly: a rule of another package read through its import alias
+# (`lib.index`) makes regorus evaluate every rule of that package.
 #
 # Cheap type tests (YAML values are never sets): `"" <= v; v < []` holds for strings only (the
 # types order null < boolean < number < string < array < objects and sets), `[] <= v; v < {}`
