@@ -85,7 +85,7 @@ deny contains finding if {
 		p < "\""
 		target := d.targets[key]
 		[key == "namespace", target == ""] != [false, true]
-		core_matches(substring(p, 1, -1), strings.replace_n(d.meta, p), target, d.plain)
+		negation_fails(p, strings.replace_n(d.meta, p), target, d.plain)
 	]
 	rejecting := [item | some item in suspects; not permits(item, d)]
 
@@ -105,6 +105,24 @@ deny contains finding if {
 		"d": d,
 	})
 }
+
+# Whether the negated pattern p (r: p without glob metacharacters and `!`) fails s: the pattern
+# without its `!` matches s. (`!prefix*` and `!plain` without glob.match, when `plain`.)
+negation_fails(p, r, s, plain) := true if {
+	p == "!*"
+} else := false if {
+	plain
+	concat("", ["!", r, "*"]) == p
+	not startswith(s, r)
+} else := hit if {
+	plain
+	concat("", ["!", r, "*"]) == p
+	hit := contains(trim_prefix(s, r), "/") == false
+} else := hit if {
+	plain
+	concat("", ["!", r]) == p
+	hit := s == r
+} else := core_matches(substring(p, 1, -1), r, s, plain)
 
 none_permits(entries, d) := true if {
 	every item in entries {
