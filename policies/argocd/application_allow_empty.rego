@@ -19,9 +19,9 @@ import rego.v1
 import data.gitgate.argocd.app_common as app
 
 warn contains {"msg": msg, "path": app.at(["syncPolicy", "automated", "allowEmpty"])} if {
-	app.automated.allowEmpty == true
+	data.gitgate.argocd.app_common.automated.allowEmpty == true
 	msg := sprintf(
 		"%s syncs automatically with `allowEmpty: true`: if the source renders nothing, automated sync deletes every object it manages",
-		[app.subject],
+		[data.gitgate.argocd.app_common.subject],
 	)
 }

@@ -23,15 +23,15 @@ import data.gitgate.lib
 existing := {"argocd", "default", "kube-system", "kube-public", "kube-node-lease"}
 
 warn contains {"msg": msg, "path": app.at(["destination", "namespace"])} if {
-	ns := app.spec.destination.namespace
+	ns := data.gitgate.argocd.app_common.spec.destination.namespace
 	is_string(ns)
 	ns != ""
 	not app.templated(ns)
 	not ns in existing
-	not app.sync_option(app.spec, "CreateNamespace")
+	not app.sync_option(data.gitgate.argocd.app_common.spec, "CreateNamespace")
 	not lib.exists("Namespace", ns)
 	msg := sprintf(
 		"%s deploys to namespace `%s`, which no `Namespace` manifest in the repository defines and `CreateNamespace=true` does not create",
-		[app.subject, ns],
+		[data.gitgate.argocd.app_common.subject, ns],
 	)
 }

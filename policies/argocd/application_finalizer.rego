@@ -28,30 +28,29 @@ accepted := {
 	"resources-finalizer.argocd.argoproj.io/foreground",
 }
 
-finalizers := object.get(app.metadata, "finalizers", [])
-
-has_finalizer if {
+# (Rules of app_common are read by their full path: through the import alias regorus would
+# evaluate every rule of the package.)
+has_finalizer(finalizers) := true if {
 	some f in finalizers
 	f in accepted
-}
-
-has_finalizer if {
+} else := true if {
 	some f in finalizers
 	app.templated(f)
+} else := true if {
+	app.templated(finalizers)
 }
 
-has_finalizer if app.templated(finalizers)
+location := app.meta_at(["finalizers"]) if "finalizers" in object.keys(data.gitgate.argocd.app_common.metadata)
 
-location := app.meta_at(["finalizers"]) if "finalizers" in object.keys(app.metadata)
-
-location := app.metadata_path if not "finalizers" in object.keys(app.metadata)
+location := data.gitgate.argocd.app_common.metadata_path if not "finalizers" in object.keys(data.gitgate.argocd.app_common.metadata)
 
 warn contains {"msg": msg, "path": location} if {
 	required
-	is_object(app.metadata)
-	not has_finalizer
+	metadata := data.gitgate.argocd.app_common.metadata
+	is_object(metadata)
+	not has_finalizer(object.get(metadata, "finalizers", []))
 	msg := sprintf(
 		"%s has no `resources-finalizer.argocd.argoproj.io` finalizer: deleting it leaves the objects it deployed running",
-		[app.subject],
+		[data.gitgate.argocd.app_common.subject],
 	)
 }

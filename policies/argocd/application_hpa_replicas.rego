@@ -25,29 +25,38 @@ import rego.v1
 import data.gitgate.argocd.app_common as app
 import data.gitgate.lib
 
+# (Written for speed: `data.gitgate.index` / `objects` are read directly, bound once: read
+# through an import alias, a rule of another package makes regorus evaluate every rule of the
+# package on each reference.)
+
 scalable := {"Deployment", "StatefulSet"}
 
 # HPAs, the workload each scales (that sets `spec.replicas`) in the same cluster, and the
 # Application syncing the workload.
 scaled contains {"app": i, "hpa": j, "workload": k} if {
-	some hns, hname
-	some j in lib.index.HorizontalPodAutoscaler[hns][hname]
-	hpa := lib.objects[j].object
+	index := data.gitgate.index
+	objects := data.gitgate.objects
+	some hns, by_name in index.HorizontalPodAutoscaler
+	some ids in by_name
+	some j in ids
+	hpa := objects[j].object
 	startswith(hpa.apiVersion, "autoscaling/")
 	ref := hpa.spec.scaleTargetRef
 	ref.kind in scalable
 	startswith(object.get(ref, "apiVersion", "apps/v1"), "apps/")
-	some wns
-	some k in lib.index[ref.kind][wns][ref.name]
+	# (only the namespaces same_namespace can accept)
+	workloads := index[ref.kind]
+	some wns in namespaces_for(hns, workloads)
+	some k in workloads[wns][ref.name]
 	same_namespace(hns, wns)
-	workload := lib.objects[k]
-	same_place(lib.objects[j].context, workload.context)
+	workload := objects[k]
+	same_place(objects[j].context, workload.context)
 	startswith(workload.object.apiVersion, "apps/")
 	object.get(workload.object, ["spec", "replicas"], null) != null
 	d := workload.context.deployer
 	d.kind == "Application"
-	some i in lib.index.Application[d.namespace][d.name]
-	startswith(lib.objects[i].object.apiVersion, "argoproj.io/")
+	some i in index.Application[d.namespace][d.name]
+	startswith(objects[i].object.apiVersion, "argoproj.io/")
 }
 
 # The HPA runs where the workload does: the same Application syncs both, or both go to the
@@ -62,6 +71,11 @@ same_place(hpa, workload) if {
 	hpa.cluster == workload.cluster
 }
 
+# The namespaces a workload can be in for an HPA in namespace hns.
+namespaces_for("", workloads) := object.keys(workloads)
+
+namespaces_for(hns, _) := {hns, ""} if hns != ""
+
 # Namespaces left out of a manifest come from the Application's destination.
 same_namespace(a, b) if a == b
 
@@ -69,11 +83,21 @@ same_namespace(a, b) if a == ""
 
 same_namespace(a, b) if b == ""
 
+# lib.glob, without glob.match for a pattern without glob metacharacters (s has no NUL here:
+# "apps" or a scalable kind).
+glob_matches(pattern, s) := hit if {
+	is_string(pattern)
+	strings.replace_n({"*": "", "?": "", "[": "", "]": "", "{": "", "}": "", "\\": "", "\u0000": ""}, pattern) == pattern
+	hit := pattern == s
+} else := hit if {
+	hit := count([1 | lib.glob(pattern, s)]) > 0
+}
+
 # `ignoreDifferences` entry covering the replicas of this workload.
 ignores_replicas(spec, workload, namespace) if {
 	some d in object.get(spec, "ignoreDifferences", [])
-	lib.glob(object.get(d, "group", ""), "apps")
-	lib.glob(object.get(d, "kind", ""), workload.kind)
+	glob_matches(object.get(d, "group", ""), "apps")
+	glob_matches(object.get(d, "kind", ""), workload.kind)
 	object.get(d, "name", "") in {"", workload.metadata.name}
 	object.get(d, "namespace", "") in {"", namespace}
 	replicas_field(d)
@@ -89,19 +113,13 @@ replicas_field(d) if {
 # The HPA controller writes `spec.replicas` through the scale subresource as this manager.
 replicas_field(d) if "kube-controller-manager" in object.get(d, "managedFieldsManagers", [])
 
-# What is missing, and where it goes.
-missing(spec, workload, namespace) := {"what": "`ignoreDifferences` for `/spec/replicas`", "path": ["spec", "ignoreDifferences"]} if {
-	not ignores_replicas(spec, workload, namespace)
+# What is missing, and where it goes (`ignored`: an `ignoreDifferences` entry covers the
+# replicas).
+missing(spec, false) := {"what": "`ignoreDifferences` for `/spec/replicas`", "path": ["spec", "ignoreDifferences"]} if {
 	"ignoreDifferences" in object.keys(spec)
-}
+} else := {"what": "`ignoreDifferences` for `/spec/replicas`", "path": ["spec"]}
 
-missing(spec, workload, namespace) := {"what": "`ignoreDifferences` for `/spec/replicas`", "path": ["spec"]} if {
-	not ignores_replicas(spec, workload, namespace)
-	not "ignoreDifferences" in object.keys(spec)
-}
-
-missing(spec, workload, namespace) := {"what": "the `RespectIgnoreDifferences=true` sync option", "path": options_path(spec)} if {
-	ignores_replicas(spec, workload, namespace)
+missing(spec, true) := {"what": "the `RespectIgnoreDifferences=true` sync option", "path": options_path(spec)} if {
 	not app.sync_option(spec, "RespectIgnoreDifferences")
 }
 
@@ -115,12 +133,13 @@ options_path(spec) := ["spec", "syncPolicy"] if {
 options_path(spec) := ["spec"] if not is_object(spec.syncPolicy)
 
 warn contains {"msg": msg, "object": s.app, "path": m.path, "related": [s.hpa]} if {
+	objects := data.gitgate.objects
 	some s in scaled
-	application := lib.objects[s.app].object
-	workload := lib.objects[s.workload].object
-	hpa := lib.objects[s.hpa].object
+	application := objects[s.app].object
+	workload := objects[s.workload].object
+	hpa := objects[s.hpa].object
 	namespace := object.get(workload.metadata, "namespace", object.get(application.spec, ["destination", "namespace"], ""))
-	m := missing(application.spec, workload, namespace)
+	m := missing(application.spec, count([1 | ignores_replicas(application.spec, workload, namespace)]) > 0)
 	msg := sprintf(
 		"Argo CD Application `%s` syncs %s `%s` with `spec.replicas`, which HorizontalPodAutoscaler `%s` scales, without %s: syncs reset the replica count the autoscaler set",
 		[application.metadata.name, workload.kind, workload.metadata.name, hpa.metadata.name, m.what],

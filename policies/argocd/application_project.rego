@@ -20,20 +20,20 @@ import rego.v1
 
 import data.gitgate.argocd.app_common as app
 
-project := object.get(app.spec, "project", "")
+project := object.get(data.gitgate.argocd.app_common.spec, "project", "")
 
 warn contains {"msg": msg, "path": app.at(["project"])} if {
 	project == "default"
 	msg := sprintf(
 		"%s uses the `default` project, which allows any source, destination and resource kind",
-		[app.subject],
+		[data.gitgate.argocd.app_common.subject],
 	)
 }
 
-warn contains {"msg": msg, "path": app.spec_path} if {
+warn contains {"msg": msg, "path": data.gitgate.argocd.app_common.spec_path} if {
 	project in {"", null}
 	msg := sprintf(
 		"%s names no `project`: it falls in no AppProject's restrictions",
-		[app.subject],
+		[data.gitgate.argocd.app_common.subject],
 	)
 }

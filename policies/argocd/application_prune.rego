@@ -18,16 +18,16 @@ import rego.v1
 
 import data.gitgate.argocd.app_common as app
 
-location := app.at(["syncPolicy", "automated", "prune"]) if "prune" in object.keys(app.automated)
+location := app.at(["syncPolicy", "automated", "prune"]) if "prune" in object.keys(data.gitgate.argocd.app_common.automated)
 
-location := app.at(["syncPolicy", "automated"]) if not "prune" in object.keys(app.automated)
+location := app.at(["syncPolicy", "automated"]) if not "prune" in object.keys(data.gitgate.argocd.app_common.automated)
 
 deny contains {"msg": msg, "path": location} if {
-	is_object(app.automated)
-	not app.automated.prune == true
-	not app.templated(app.automated.prune)
+	is_object(data.gitgate.argocd.app_common.automated)
+	not data.gitgate.argocd.app_common.automated.prune == true
+	not app.templated(data.gitgate.argocd.app_common.automated.prune)
 	msg := sprintf(
 		"%s syncs automatically without `prune: true`: objects removed from Git are never deleted",
-		[app.subject],
+		[data.gitgate.argocd.app_common.subject],
 	)
 }

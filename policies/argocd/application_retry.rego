@@ -19,24 +19,19 @@ import rego.v1
 
 import data.gitgate.argocd.app_common as app
 
-retry := app.spec.syncPolicy.retry
+# (Rules of app_common are read by their full path: through the import alias regorus would
+# evaluate every rule of the package.)
 
-# What is missing, and where it goes.
-problem := {"what": "no `syncPolicy.retry`", "path": app.at(["syncPolicy"])} if {
+# What is missing, and where it goes (`retry`: `syncPolicy.retry`, null when not set).
+problem(retry) := {"what": "no `syncPolicy.retry`", "path": app.at(["syncPolicy"])} if {
 	not is_object(retry)
 	not app.templated(retry)
-}
-
-problem := {"what": "`syncPolicy.retry` without `limit`", "path": app.at(["syncPolicy", "retry"])} if {
+} else := {"what": "`syncPolicy.retry` without `limit`", "path": app.at(["syncPolicy", "retry"])} if {
 	is_object(retry)
 	not "limit" in object.keys(retry)
-}
-
-problem := {"what": "`syncPolicy.retry.limit: 0` (no retries)", "path": app.at(["syncPolicy", "retry", "limit"])} if {
+} else := {"what": "`syncPolicy.retry.limit: 0` (no retries)", "path": app.at(["syncPolicy", "retry", "limit"])} if {
 	retry.limit == 0
-}
-
-problem := {"what": "`syncPolicy.retry` without `backoff`", "path": app.at(["syncPolicy", "retry"])} if {
+} else := {"what": "`syncPolicy.retry` without `backoff`", "path": app.at(["syncPolicy", "retry"])} if {
 	is_object(retry)
 	"limit" in object.keys(retry)
 	retry.limit != 0
@@ -44,10 +39,12 @@ problem := {"what": "`syncPolicy.retry` without `backoff`", "path": app.at(["syn
 	not app.templated(retry.backoff)
 }
 
-warn contains {"msg": msg, "path": problem.path} if {
-	is_object(app.automated)
+warn contains {"msg": msg, "path": missing.path} if {
+	is_object(data.gitgate.argocd.app_common.automated)
+	# (the spec of an Application is an object)
+	missing := problem(object.get(data.gitgate.argocd.app_common.spec, ["syncPolicy", "retry"], null))
 	msg := sprintf(
 		"%s syncs automatically with %s: a failed sync is not retried until the next commit",
-		[app.subject, problem.what],
+		[data.gitgate.argocd.app_common.subject, missing.what],
 	)
 }

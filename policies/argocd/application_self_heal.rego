@@ -18,17 +18,19 @@ import rego.v1
 
 import data.gitgate.argocd.app_common as app
 
-location := app.at(["syncPolicy", "automated", "selfHeal"]) if "selfHeal" in object.keys(app.automated)
+location := app.at(["syncPolicy", "automated", "selfHeal"]) if "selfHeal" in object.keys(data.gitgate.argocd.app_common.automated)
 
-location := app.at(["syncPolicy", "automated"]) if not "selfHeal" in object.keys(app.automated)
+location := app.at(["syncPolicy", "automated"]) if not "selfHeal" in object.keys(data.gitgate.argocd.app_common.automated)
 
+# (Rules of app_common are read by their full path: through the import alias regorus would
+# evaluate every rule of the package. The cheap tests come first.)
 warn contains {"msg": msg, "path": location} if {
-	is_object(app.automated)
-	app.production
-	not app.automated.selfHeal == true
-	not app.templated(app.automated.selfHeal)
+	is_object(data.gitgate.argocd.app_common.automated)
+	not data.gitgate.argocd.app_common.automated.selfHeal == true
+	not app.templated(data.gitgate.argocd.app_common.automated.selfHeal)
+	data.gitgate.argocd.app_common.production
 	msg := sprintf(
 		"%s syncs production automatically without `selfHeal: true`: changes made in the cluster are not reverted until the next commit",
-		[app.subject],
+		[data.gitgate.argocd.app_common.subject],
 	)
 }

@@ -22,46 +22,124 @@ package gitgate.argocd.application_target_revision
 
 import rego.v1
 
-import data.gitgate.argocd.app_common as app
 import data.gitgate.lib
+
+# Written for speed: the rule runs on every Application. Rules of other packages are read by
+# their full path (`data.gitgate.argocd.app_common.spec`): read through an import alias
+# (`app.spec`), regorus evaluates every rule of the imported package first. Non-production
+# objects stop at the first test; a revision takes at most the regular expressions that decide
+# it, cheapest first.
 
 mode := lib.param("argocd-production-revision", "pinned")
 
 tag_pattern := lib.param("argocd-tag-pattern", "")
 
-# The sources Argo CD uses: `sources` when set, else `source`; `label` names it in messages.
-sources contains {"path": app.at(["source"]), "source": app.spec.source, "label": ""} if {
-	is_object(app.spec.source)
-	count(object.get(app.spec, "sources", [])) == 0
+# The object is for production (app_common's `production`: an Application's context, or for an
+# ApplicationSet also the template's own fields), and its Application spec (app_common's
+# `spec`; for an Application read here: an `argoproj.io/` apiVersion and an object `spec`).
+warn contains w if {
+	input.kind == "Application"
+	data.gitgate.lib.production
+	"argoproj.io/" <= input.apiVersion
+	input.apiVersion < "argoproj.io0"
+	spec := input.spec
+	{} <= spec
+	some w in unpinned(spec, ["spec"])
 }
 
-sources contains {"path": app.at(["sources", i]), "source": s, "label": sprintf(" (source %d)", [i])} if {
-	some i, s in app.spec.sources
-	is_object(s)
+warn contains w if {
+	input.kind == "ApplicationSet"
+	data.gitgate.argocd.app_common.production
+	some w in unpinned(data.gitgate.argocd.app_common.spec, data.gitgate.argocd.app_common.spec_path)
 }
 
-revision(s) := s.targetRevision if is_string(s.targetRevision)
+unpinned(spec, spec_path) := {{"msg": msg, "path": location} |
+	mode != "any"
+	some [rest, source, i] in sources(spec)
+	rev := revision(source)
+	not contains(rev, "{{")
+	why := reason(source, rev)
+	why != ""
+	location := array.concat(spec_path, target_revision_path(rest, source))
+	label := {true: "", false: sprintf(" (source %d)", [i])}[i == null]
+	msg := sprintf(
+		"%s deploys production from %s%s: %s so that what runs only changes with a reviewed commit",
+		[data.gitgate.argocd.app_common.subject, why, label, advice(source)],
+	)
+}
 
-revision(s) := sprintf("%v", [s.targetRevision]) if is_number(s.targetRevision)
+# The sources Argo CD uses, as [path, source, index]: `sources` when set, else `source` (index
+# null). (`{} <= v` holds for objects only: YAML values are never sets.)
+sources(spec) := array.concat(
+	[[["source"], spec.source, null] | {} <= spec.source; count(object.get(spec, "sources", [])) == 0],
+	[[["sources", i], s, i] | some i, s in spec.sources; {} <= s],
+)
 
-revision(s) := "" if not "targetRevision" in object.keys(s)
+# `targetRevision` as a string ("" when not set); undefined for other types.
+revision(s) := v if {
+	v := s.targetRevision
+	"" <= v
+	v < []
+} else := sprintf("%v", [s.targetRevision]) if {
+	is_number(s.targetRevision)
+} else := "" if {
+	not "targetRevision" in object.keys(s)
+} else := "" if {
+	s.targetRevision == null
+}
 
-revision(s) := "" if s.targetRevision == null
+target_revision_path(rest, source) := array.concat(rest, ["targetRevision"]) if {
+	"targetRevision" in object.keys(source)
+} else := rest
 
-location(src) := array.concat(src.path, ["targetRevision"]) if "targetRevision" in object.keys(src.source)
+# Why a revision is not pinned ("" when it is).
+reason(s, rev) := "" if {
+	# A templated chart: unknown here.
+	c := s.chart
+	"" <= c
+	c < []
+	contains(c, "{{")
+} else := why if {
+	chart(s)
+	why := chart_reason(rev)
+} else := revision_reason(rev)
 
-location(src) := src.path if not "targetRevision" in object.keys(src.source)
+chart_reason("") := "no chart version (the newest chart release)"
 
-commit(rev) if regex.match(`^[0-9a-fA-F]{7,40}$`, rev)
+chart_reason(rev) := "" if {
+	rev != ""
+	chart_version(rev)
+} else := sprintf("the chart version range `%s`", [rev]) if {
+	rev != ""
+}
 
-# An OCI digest is as immutable as a commit.
-commit(rev) if regex.match(`^sha256:[0-9a-f]{64}$`, rev)
+revision_reason(rev) := "no `targetRevision` (the default branch's `HEAD`)" if {
+	rev == ""
+} else := "`HEAD`" if {
+	rev == "HEAD"
+} else := "" if {
+	mode != "commit"
+	tag(rev)
+} else := "" if {
+	commit(rev)
+} else := sprintf("the tag `%s` (`argocd-production-revision: commit` asks for a commit SHA)", [rev]) if {
+	# (only `commit` mode gets here with a tag)
+	tag(rev)
+} else := sprintf("`%s`, a branch", [rev])
 
-tag(rev) if regex.match(`^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.+-]*)?$`, rev)
+commit(rev) := true if {
+	regex.match(`^[0-9a-fA-F]{7,40}$`, rev)
+} else := true if {
+	# An OCI digest is as immutable as a commit.
+	startswith(rev, "sha256:")
+	regex.match(`^sha256:[0-9a-f]{64}$`, rev)
+}
 
-tag(rev) if startswith(rev, "refs/tags/")
-
-tag(rev) if {
+tag(rev) := true if {
+	startswith(rev, "refs/tags/")
+} else := true if {
+	regex.match(`^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.+-]*)?$`, rev)
+} else := true if {
 	tag_pattern != ""
 	regex.match(tag_pattern, rev)
 }
@@ -85,54 +163,4 @@ advice(s) := "pin a commit SHA" if {
 advice(s) := "pin a tag or a commit SHA" if {
 	not chart(s)
 	mode != "commit"
-}
-
-# Why a revision is not pinned.
-unpinned(s, rev) := "no chart version (the newest chart release)" if {
-	chart(s)
-	rev == ""
-}
-
-unpinned(s, rev) := sprintf("the chart version range `%s`", [rev]) if {
-	chart(s)
-	rev != ""
-	not chart_version(rev)
-}
-
-unpinned(s, rev) := "no `targetRevision` (the default branch's `HEAD`)" if {
-	not chart(s)
-	rev == ""
-}
-
-unpinned(s, rev) := "`HEAD`" if {
-	not chart(s)
-	rev == "HEAD"
-}
-
-unpinned(s, rev) := sprintf("`%s`, a branch", [rev]) if {
-	not chart(s)
-	not rev in {"", "HEAD"}
-	not commit(rev)
-	not tag(rev)
-}
-
-unpinned(s, rev) := sprintf("the tag `%s` (`argocd-production-revision: commit` asks for a commit SHA)", [rev]) if {
-	not chart(s)
-	mode == "commit"
-	not commit(rev)
-	tag(rev)
-}
-
-warn contains {"msg": msg, "path": location(src)} if {
-	mode != "any"
-	app.production
-	some src in sources
-	rev := revision(src.source)
-	not app.templated(rev)
-	not app.templated(object.get(src.source, "chart", ""))
-	why := unpinned(src.source, rev)
-	msg := sprintf(
-		"%s deploys production from %s%s: %s so that what runs only changes with a reviewed commit",
-		[app.subject, why, src.label, advice(src.source)],
-	)
 }

@@ -28,6 +28,14 @@ import rego.v1
 
 import data.gitgate.lib
 
+# Written for speed: one pass over the objects, with what it needs worked out first, once: the
+# AppProject of every Application ({[namespace, name]: [project index, project name]}) and, per
+# project, the kinds its namespaced lists name. An object of a namespaced kind that neither
+# list can concern (no `namespaceResourceWhitelist`, a blacklist of plain kinds not naming it)
+# is passed over at once; the others take Argo CD's full check. `data.gitgate.index` /
+# `objects` are read directly: a rule of another package read through its import alias
+# (`lib.index`) makes regorus evaluate every rule of that package.
+
 # Malformed input (a string where an object belongs) must not stop the rule.
 obj(x) := x if {
 	is_object(x)
@@ -61,13 +69,100 @@ cluster_scoped_builtin := {
 
 # Cluster-scoped kinds the repository's CustomResourceDefinitions define.
 cluster_scoped_crd contains [crd.spec.group, crd.spec.names.kind] if {
-	some e in lib.of_kind("CustomResourceDefinition")
-	crd := e.object
+	some by_name in data.gitgate.index.CustomResourceDefinition
+	some ids in by_name
+	some i in ids
+	crd := data.gitgate.objects[i].object
 	startswith(crd.apiVersion, "apiextensions.k8s.io/")
 	crd.spec.scope == "Cluster"
 	is_string(crd.spec.group)
 	is_string(crd.spec.names.kind)
 }
+
+# The kinds that are cluster-scoped in some group (CRDs read as `cluster_scoped_crd` does, with
+# a test that cannot raise: an apiVersion that is not a string leaves every object to the full
+# check, which raises as before).
+cluster_scoped_kinds := {k | some kinds in cluster_scoped_builtin; some k in kinds} | {crd.spec.names.kind |
+	some by_name in data.gitgate.index.CustomResourceDefinition
+	some ids in by_name
+	some i in ids
+	crd := data.gitgate.objects[i].object
+	"apiextensions.k8s.io/" <= crd.apiVersion
+	crd.apiVersion < "apiextensions.k8s.io0"
+	crd.spec.scope == "Cluster"
+	is_string(crd.spec.group)
+	is_string(crd.spec.names.kind)
+}
+
+crds_plain if {
+	every by_name in object.get(data.gitgate.index, "CustomResourceDefinition", {}) {
+		every ids in by_name {
+			every i in ids {
+				is_string(data.gitgate.objects[i].object.apiVersion)
+			}
+		}
+	}
+}
+
+# The kinds of the repository without a NUL (which glob.match refuses).
+plain_kinds := {k | some k, _ in data.gitgate.index; not contains(k, "\u0000")}
+
+# namespace → name → the kinds of objects an Application deploys that its AppProject surely
+# permits: namespaced kinds, when the project's namespaced lists are decided by kind alone (no
+# namespaceResourceWhitelist, a blacklist of plain patterns), that the blacklist does not name.
+# Only for Applications whose lookups below raise no error (string apiVersions); objects of the
+# others, and of other kinds, take the full check.
+permitted := {ns: {name: projects[j] |
+	some name, pname in names
+	j := project_index[ns][pname]
+} |
+	crds_plain
+	some ns, names in app_project_names
+}
+
+# namespace → name → the project an Application names.
+app_project_names := {ns: {name: project_name(app) |
+	some name, ids in by_name
+	app := objects[ids[0]].object
+	"argoproj.io/" <= app.apiVersion
+	app.apiVersion < "argoproj.io0"
+} |
+	some ns, by_name in data.gitgate.index.Application
+} if {
+	objects := data.gitgate.objects
+}
+
+# namespace → project name → the index of the AppProject an Application there uses (each pair
+# looked up once).
+project_index := {ns: {pname: j |
+	some pname in {p | some p in names}
+	ids := project_ids(ns, pname)
+	every k in ids {
+		is_string(objects[k].object.apiVersion)
+	}
+	j := [k | some k in ids; startswith(objects[k].object.apiVersion, "argoproj.io/")][0]
+} |
+	some ns, names in app_project_names
+} if {
+	objects := data.gitgate.objects
+}
+
+# Per AppProject (by index): the kinds of objects it surely permits (see `permitted`).
+projects := {j: kinds |
+	some by_name in data.gitgate.index.AppProject
+	some ids in by_name
+	some j in ids
+	spec := obj(object.get(data.gitgate.objects[j].object, "spec", {}))
+	items := [item | some item in list(spec, "namespaceResourceBlacklist"); is_object(item)]
+	quick := count([1 |
+		some item in items
+		some key in ["group", "kind", "name"]
+		not plain(str(item, key))
+	]) + count([1 | is_array(spec.namespaceResourceWhitelist)]) == 0
+	kinds := ({k | quick; some k in plain_kinds} - cluster_scoped_kinds) - {str(item, "kind") | some item in items}
+}
+
+plain(p) if strings.replace_n({"*": "", "?": "", "[": "", "]": "", "{": "", "}": "", "\\": "", "\u0000": ""}, p) == p
 
 group_of(o) := g if {
 	is_string(o.apiVersion)
@@ -141,33 +236,36 @@ project_name(app) := p if {
 
 # Indices of the AppProject an Application uses: in its namespace, then `argocd`, then any.
 project_ids(ns, name) := ids if {
-	ids := object.get(lib.index, ["AppProject", ns, name], [])
+	ids := object.get(data.gitgate.index, ["AppProject", ns, name], [])
 	count(ids) > 0
 } else := ids if {
-	ids := object.get(lib.index, ["AppProject", "argocd", name], [])
+	ids := object.get(data.gitgate.index, ["AppProject", "argocd", name], [])
 	count(ids) > 0
 } else := [i |
 	some pns
-	some i in lib.index.AppProject[pns][name]
+	some i in data.gitgate.index.AppProject[pns][name]
 ]
 
 deny contains {"msg": msg, "object": i, "path": ["kind"], "related": [j]} if {
-	some i, e in lib.objects
+	surely := permitted
+	some i, e in data.gitgate.objects
 	d := e.context.deployer
 	d.kind == "Application"
-	apps := object.get(lib.index, ["Application", d.namespace, d.name], [])
+	# Passed over at once: a kind the project surely permits.
+	not e.object.kind in surely[d.namespace][d.name]
+	apps := object.get(data.gitgate.index, ["Application", d.namespace, d.name], [])
 	count(apps) > 0
-	app := lib.objects[apps[0]].object
+	app := data.gitgate.objects[apps[0]].object
 	startswith(app.apiVersion, "argoproj.io/")
 	pname := project_name(app)
-	ids := [k | some k in project_ids(d.namespace, pname); startswith(lib.objects[k].object.apiVersion, "argoproj.io/")]
+	ids := [k | some k in project_ids(d.namespace, pname); startswith(data.gitgate.objects[k].object.apiVersion, "argoproj.io/")]
 	count(ids) > 0
 	j := ids[0]
 	o := e.object
 	is_string(o.kind)
 	group := group_of(o)
 	name := object.get(o, ["metadata", "name"], "")
-	why := refusal(obj(object.get(lib.objects[j].object, "spec", {})), group, o.kind, name)
+	why := refusal(obj(object.get(data.gitgate.objects[j].object, "spec", {})), group, o.kind, name)
 	msg := sprintf(
 		"%s `%s` is synced by Argo CD Application `%s`, but its kind (%s) %s of AppProject `%s`: Argo CD will not sync it",
 		[o.kind, name, d.name, group_text(group), why, pname],

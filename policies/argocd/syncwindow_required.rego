@@ -26,46 +26,60 @@ arr(x) := x if {
 	is_array(x)
 } else := []
 
-required if lib.param("argocd-require-sync-window", false) in {true, "true"}
-
 project_name := p if {
 	p := object.get(input, ["spec", "project"], "")
 	is_string(p)
 	p != ""
 } else := "default"
 
-app_namespace := object.get(input, ["metadata", "namespace"], "")
-
 # The AppProject: preferably in the Application's namespace, then in `argocd`, then anywhere.
-projects_in(ns) := [e.object |
-	some e in lib.named_in("AppProject", ns, project_name)
-	startswith(e.object.apiVersion, "argoproj.io/")
-]
+# (`data.gitgate.index` / `objects` read directly: one lookup each, made only when the previous
+# one found none.)
+project := project_of(
+	data.gitgate.index.AppProject, data.gitgate.objects,
+	object.get(input, ["metadata", "namespace"], ""), project_name,
+)
 
-projects_anywhere := [e.object |
-	some e in lib.named("AppProject", project_name)
-	startswith(e.object.apiVersion, "argoproj.io/")
-]
-
-project := projects_in(app_namespace)[0] if {
-	count(projects_in(app_namespace)) > 0
-} else := projects_in("argocd")[0] if {
-	count(projects_in("argocd")) > 0
-} else := projects_anywhere[0] if {
-	count(projects_anywhere) > 0
-}
+project_of(projects, objects, namespace, name) := p if {
+	p := [o | some i in projects[namespace][name]; o := objects[i].object; startswith(o.apiVersion, "argoproj.io/")][0]
+} else := p if {
+	p := [o | some i in projects.argocd[name]; o := objects[i].object; startswith(o.apiVersion, "argoproj.io/")][0]
+} else := [o |
+	some ids in projects
+	some i in ids[name]
+	o := objects[i].object
+	startswith(o.apiVersion, "argoproj.io/")
+][0]
 
 valid_glob(p) if regex.match(`^([^\[\]{}\\]|\\.|\[[^\]]+\]|\{[^{}]*\})*$`, p)
 
-# Argo CD globs without separators (a NUL delimiter: an empty list would mean `.`).
-matches(p, _) if p == "*"
-
-matches(p, s) if {
+# Argo CD globs without separators (a NUL delimiter: an empty list would mean `.`; `*` still
+# stops at `/`, as glob.match has it). Without glob.match (r: p without glob metacharacters):
+# a pattern without them matches only itself, `prefix*` what starts with the prefix and has no
+# `/` after it; glob.match raises on a NUL in s, so then it is used.
+matches(p, r, s) := true if {
+	p == "*"
+} else := hit if {
+	is_string(s)
+	not contains(s, "\u0000")
+	r == p
+	hit := p == s
+} else := true if {
+	is_string(s)
+	not contains(s, "\u0000")
+	concat("", [r, "*"]) == p
+	startswith(s, r)
+	not contains(trim_prefix(s, r), "/")
+} else := false if {
+	is_string(s)
+	not contains(s, "\u0000")
+	concat("", [r, "*"]) == p
+} else := hit if {
 	p != "*"
 	is_string(p)
 	is_string(s)
 	valid_glob(p)
-	glob.match(p, ["\u0000"], s)
+	hit := glob.match(p, ["\u0000"], s)
 }
 
 dest(key) := v if {
@@ -73,38 +87,46 @@ dest(key) := v if {
 	is_string(v)
 } else := ""
 
-selector_matches(w, "applications") if {
-	some p in arr(object.get(w, "applications", []))
-	matches(p, input.metadata.name)
+# What a selector is matched against: the Application's name, its destination namespace, its
+# destination cluster (name, server: those set).
+targets("applications") := [n | n := input.metadata.name]
+
+targets("namespaces") := [dest("namespace")]
+
+targets("clusters") := [v | some key in ["name", "server"]; v := dest(key); v != ""]
+
+selector_matches(w, key) if {
+	some p in arr(object.get(w, key, []))
+	some s in targets(key)
+	matches_pattern(p, s)
 }
 
-selector_matches(w, "namespaces") if {
-	some p in arr(object.get(w, "namespaces", []))
-	matches(p, dest("namespace"))
-}
-
-selector_matches(w, "clusters") if {
-	some p in arr(object.get(w, "clusters", []))
-	dest("name") != ""
-	matches(p, dest("name"))
-}
-
-selector_matches(w, "clusters") if {
-	some p in arr(object.get(w, "clusters", []))
-	dest("server") != ""
-	matches(p, dest("server"))
+matches_pattern(p, s) if {
+	p == "*"
+} else if {
+	is_string(p)
+	matches(p, strings.replace_n({"*": "", "?": "", "[": "", "]": "", "{": "", "}": "", "\\": "", "\u0000": ""}, p), s)
 }
 
 selectors(w) := [key | some key in ["applications", "namespaces", "clusters"]; count(arr(object.get(w, key, []))) > 0]
 
 # SyncWindows.Matches: any selector (or, with `andOperator: true`, every one given) matches.
-window_matches(w) if {
+# (Stops at the first window and pattern that match.)
+covered if {
+	some w in arr(object.get(project, ["spec", "syncWindows"], []))
+	is_object(w)
+	w.kind == "allow"
 	not w.andOperator == true
-	some key in selectors(w)
-	selector_matches(w, key)
+	some key in ["applications", "namespaces", "clusters"]
+	some p in arr(object.get(w, key, []))
+	some s in targets(key)
+	matches_pattern(p, s)
 }
 
-window_matches(w) if {
+covered if {
+	some w in arr(object.get(project, ["spec", "syncWindows"], []))
+	is_object(w)
+	w.kind == "allow"
 	w.andOperator == true
 	count(selectors(w)) > 0
 	every key in selectors(w) {
@@ -112,18 +134,13 @@ window_matches(w) if {
 	}
 }
 
-covered if {
-	some w in arr(object.get(project, ["spec", "syncWindows"], []))
-	is_object(w)
-	w.kind == "allow"
-	window_matches(w)
-}
-
+# (Cheap tests first; lib's rules read by their full path: through the import alias regorus
+# evaluates every rule of the package.)
 warn contains {"msg": msg, "path": ["spec", "project"]} if {
-	required
-	startswith(input.apiVersion, "argoproj.io/")
 	input.kind == "Application"
-	lib.production
+	startswith(input.apiVersion, "argoproj.io/")
+	data.gitgate.lib.production
+	lib.param("argocd-require-sync-window", false) in {true, "true"}
 	is_object(project)
 	not covered
 	msg := sprintf(
