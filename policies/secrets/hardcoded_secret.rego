@@ -170,118 +170,129 @@ else := "a high-entropy string that looks like a token or key" if high_entropy(v
 
 # --- candidates -----------------------------------------------------------------------------
 
-# Indexes of the entries (`[name, value, …]`, string names and values) `finding` may report.
-# From the lower-cased JSON text of the entries, in a handful of calls: with no escaped quote
-# in it, entry k's name lies between quotes number s·k and s·k+1 and its value between s·k+2
-# and s·k+3 (`s` quotes per entry), and each of `pass`, `pwd`, `secret`, `token`, `key`,
-# `credential` and `private` gets a mark (U+0001, which JSON text never holds raw) on its
-# first letter. An entry is a candidate if
+# Each `warn` rule below reads [name, value, …] entries with string names and values (`x >= ""`
+# and `x < []` hold for strings only) and picks the ones `finding` may report with a handful
+# of calls, from the lower-cased JSON text of the entries. With no escaped quote in it, the
+# quotes before position p tell which entry and which string p is in (entry k's name follows
+# quote s·k, its value quote s·k+2, for `s` quotes per entry: 4 for [name, value], 6 for
+# [name, value, field, i, j]). Each of `pass`, `pwd`, `secret`, `token`, `key`, `credential`
+# and `private` gets a mark (U+0001, which JSON text never holds raw) on its first letter. An
+# entry is a candidate if
 # - its name is marked (every credential word and pair holds one of those, so every literal
 #   credential's name does) and does not end with a qualifier (`qualified`);
 # - its value is marked and holds `PRIVATE` (as every PEM private key does);
-# - its value is at least 20 token characters (`=` included) with a digit (as every
-#   high-entropy one is).
-# With `secret-key-patterns`, any name may be a credential's; then, and when the JSON text
-# has an escaped quote, every entry is a candidate.
-candidates(entries, s) := ks if {
-	not key_patterns_given
-	text := lower(json.marshal(entries))
-	not contains(text, `\"`)
-	quotes := indexof_n(text, `"`)
-	marks := indexof_n(
-		strings.replace_n(
-			{
-				"pass": "\u0001ass", "pwd": "\u0001wd", "secret": "\u0001ecret", "token": "\u0001oken",
-				"key": "\u0001ey", "credential": "\u0001redential", "private": "\u0001rivate",
-			},
-			text,
-		),
-		"\u0001",
-	)
-	ks := {k |
-		some m in marks
-		some k, e in entries
-		quotes[s * k] < m
-		m < quotes[(s * k) + 1]
-		not qualified(e[0])
-	} | {k |
-		some m in marks
-		some k, e in entries
-		quotes[(s * k) + 2] < m
-		m < quotes[(s * k) + 3]
-		contains(e[1], "PRIVATE")
-	} | {k |
-		some k, e in entries
-		quotes[(s * k) + 3] - quotes[(s * k) + 2] > 20
-		trim(e[1], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_.~=-") == ""
-		trim(e[1], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/_.~=-") != ""
-	}
-} else := {k | some k, _ in entries}
+# - its value is at least 20 token characters (`=` included) with a digit, as every
+#   high-entropy one is (the value's quotes are then more than 20 characters apart).
+# With `secret-key-patterns` (a string or a non-empty array) any name may be a credential's:
+# then, and when the JSON text has an escaped quote, every entry is a candidate (`ok` empty).
+# The rules are written out in full, without helper rules, because regorus evaluates every
+# rule and call at a cost, for every object.
 
-# `secret-key-patterns` is a string or a non-empty array (`key_patterns` has a pattern).
-key_patterns_given if {
-	ps := [p | p := data.gitgate.params["secret-key-patterns"]]
-	[ps[0] >= "", ps[0] < {}, ps[0] != []] == [true, true, true]
-}
+# A mark in the name (one quote before it in the entry), or in the value (three).
+marked_candidate(e, 1) if not qualified(e[0])
+
+marked_candidate(e, 3) if contains(e[1], "PRIVATE")
 
 # The name (without `"`) ends with `_`, `-` or `.` and a qualifier in lower case, capitals or
 # capitalised: the last of its `words` is that qualifier.
 qualified(name) if regex.match(
-	`(?x) [_.\-] (?:
-			  file | FILE | File | path | PATH | Path | dir | DIR | Dir
-			| url | URL | Url | uri | URI | Uri | endpoint | ENDPOINT | Endpoint
-			| host | HOST | Host | name | NAME | Name | ref | REF | Ref
-			| ttl | TTL | Ttl | expiry | EXPIRY | Expiry | expiration | EXPIRATION | Expiration
-			| lifetime | LIFETIME | Lifetime | length | LENGTH | Length | size | SIZE | Size
-			| type | TYPE | Type | mode | MODE | Mode | enabled | ENABLED | Enabled
-			| enable | ENABLE | Enable | disabled | DISABLED | Disabled | header | HEADER | Header
-			| field | FIELD | Field | location | LOCATION | Location | duration | DURATION | Duration
-			| timeout | TIMEOUT | Timeout | interval | INTERVAL | Interval | seconds | SECONDS | Seconds
-			| policy | POLICY | Policy | format | FORMAT | Format | version | VERSION | Version
-			| count | COUNT | Count | min | MIN | Min | max | MAX | Max
-			| regex | REGEX | Regex | pattern | PATTERN | Pattern | audience | AUDIENCE | Audience
-			| issuer | ISSUER | Issuer | scope | SCOPE | Scope | scopes | SCOPES | Scopes
-			| provider | PROVIDER | Provider | store | STORE | Store | backend | BACKEND | Backend
-			| algorithm | ALGORITHM | Algorithm | prefix | PREFIX | Prefix | suffix | SUFFIX | Suffix
-			| namespace | NAMESPACE | Namespace | mount | MOUNT | Mount
-		) "`,
-	concat("", [name, `"`]),
+	`(?x)
+		  _file" | _FILE" | _File" | _path" | _PATH" | _Path"
+		| _dir" | _DIR" | _Dir" | _url" | _URL" | _Url"
+		| _uri" | _URI" | _Uri" | _endpoint" | _ENDPOINT" | _Endpoint"
+		| _host" | _HOST" | _Host" | _name" | _NAME" | _Name"
+		| _ref" | _REF" | _Ref" | _ttl" | _TTL" | _Ttl"
+		| _expiry" | _EXPIRY" | _Expiry" | _expiration" | _EXPIRATION" | _Expiration"
+		| _lifetime" | _LIFETIME" | _Lifetime" | _length" | _LENGTH" | _Length"
+		| _size" | _SIZE" | _Size" | _type" | _TYPE" | _Type"
+		| _mode" | _MODE" | _Mode" | _enabled" | _ENABLED" | _Enabled"
+		| _enable" | _ENABLE" | _Enable" | _disabled" | _DISABLED" | _Disabled"
+		| _header" | _HEADER" | _Header" | _field" | _FIELD" | _Field"
+		| _location" | _LOCATION" | _Location" | _duration" | _DURATION" | _Duration"
+		| _timeout" | _TIMEOUT" | _Timeout" | _interval" | _INTERVAL" | _Interval"
+		| _seconds" | _SECONDS" | _Seconds" | _policy" | _POLICY" | _Policy"
+		| _format" | _FORMAT" | _Format" | _version" | _VERSION" | _Version"
+		| _count" | _COUNT" | _Count" | _min" | _MIN" | _Min"
+		| _max" | _MAX" | _Max" | _regex" | _REGEX" | _Regex"
+		| _pattern" | _PATTERN" | _Pattern" | _audience" | _AUDIENCE" | _Audience"
+		| _issuer" | _ISSUER" | _Issuer" | _scope" | _SCOPE" | _Scope"
+		| _scopes" | _SCOPES" | _Scopes" | _provider" | _PROVIDER" | _Provider"
+		| _store" | _STORE" | _Store" | _backend" | _BACKEND" | _Backend"
+		| _algorithm" | _ALGORITHM" | _Algorithm" | _prefix" | _PREFIX" | _Prefix"
+		| _suffix" | _SUFFIX" | _Suffix" | _namespace" | _NAMESPACE" | _Namespace"
+		| _mount" | _MOUNT" | _Mount"
+	`,
+	concat("", [strings.replace_n({"-": "_", ".": "_"}, name), `"`]),
 )
 
 # --- results --------------------------------------------------------------------------------
 
-pod_spec := [["spec"], input.spec] if {
-	input.kind == "Pod"
-	input.apiVersion == "v1"
-} else := [["spec", "template", "spec"], input.spec.template.spec] if {
-	input.kind in {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"}
-} else := [["spec", "jobTemplate", "spec", "template", "spec"], input.spec.jobTemplate.spec.template.spec] if {
-	input.kind == "CronJob"
-} else := [["spec", "template", "spec"], input.spec.template.spec] if {
-	input.kind == "Rollout"
-	startswith(input.apiVersion, "argoproj.io/")
-}
-
-# A SOPS-encrypted document (a `sops` key) is GG-SEC-002's: its values are `ENC[…]`, or that
-# rule reports them. (`x >= ""` and `x < []` hold for strings only.)
+# A SOPS-encrypted document (a `sops` key: `x == x` holds when `x` is there) is GG-SEC-002's:
+# its values are `ENC[…]`, or that rule reports them.
 warn contains {"msg": msg, "path": ["data", e[0]]} if {
 	input.kind == "ConfigMap"
 	input.apiVersion == "v1"
 	not input.sops == input.sops
 	entries := [[key, v] | some key, v in input.data; v >= ""; v < []]
-	some k in candidates(entries, 4)
+	# Indexes of the entries `finding` may report (see "candidates" above).
+	text := lower(json.marshal(entries))
+	ok := [1 |
+		ps := [p | p := data.gitgate.params["secret-key-patterns"]]
+		not [ps[0] >= "", ps[0] < {}, ps[0] != []] == [true, true, true]
+		not contains(text, `\"`)
+	]
+	quotes := indexof_n(text, `"`)
+	some k in {x |
+		ok[0]
+		some m in indexof_n(
+			strings.replace_n(
+				{
+					"pass": "\u0001ass", "pwd": "\u0001wd", "secret": "\u0001ecret", "token": "\u0001oken",
+					"key": "\u0001ey", "credential": "\u0001redential", "private": "\u0001rivate",
+				},
+				text,
+			),
+			"\u0001",
+		)
+		c := strings.count(substring(text, 0, m), `"`)
+		x := (c - (c % 4)) / 4
+		marked_candidate(entries[x], c % 4)
+	} | {x |
+		ok[0]
+		some x, y in entries
+		quotes[(4 * x) + 3] - quotes[(4 * x) + 2] > 20
+		trim(y[1], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_.~=-") == ""
+		trim(y[1], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/_.~=-") != ""
+	} | {x |
+		not ok[0]
+		some x, _ in entries
+	}
 	e := entries[k]
 	what := finding(e[0], e[1])
 	msg := sprintf("ConfigMap `%s` key `%s` holds %s; keep it in a Secret", [input.metadata.name, e[0], what])
 }
 
+# The pod spec by kind, and the apiVersion it needs ([from, to): "v1" only for a Pod,
+# `argoproj.io/…` for a Rollout, any other (or none: null) for the rest).
 warn contains {"msg": msg, "path": array.concat(pod[0], [e[2], e[3], "env", e[4], "value"])} if {
-	input.kind != "ConfigMap"
+	pod := {
+		"Pod": [["spec"], "v1", "v1\u0000"],
+		"Deployment": [["spec", "template", "spec"], null, {}],
+		"StatefulSet": [["spec", "template", "spec"], null, {}],
+		"DaemonSet": [["spec", "template", "spec"], null, {}],
+		"ReplicaSet": [["spec", "template", "spec"], null, {}],
+		"Job": [["spec", "template", "spec"], null, {}],
+		"CronJob": [["spec", "jobTemplate", "spec", "template", "spec"], null, {}],
+		"Rollout": [["spec", "template", "spec"], "argoproj.io/", "argoproj.io0"],
+	}[input.kind]
 	not input.sops == input.sops
-	pod := pod_spec
+	api_version := object.get(input, "apiVersion", null)
+	api_version >= pod[1]
+	api_version < pod[2]
+	spec := object.get(input, pod[0], {})
 	entries := [[env.name, v, field, i, j] |
 		some field in ["initContainers", "containers", "ephemeralContainers"]
-		some i, container in pod[1][field]
+		some i, container in spec[field]
 		some j, env in container.env
 		v := env.value
 		v >= ""
@@ -289,11 +300,43 @@ warn contains {"msg": msg, "path": array.concat(pod[0], [e[2], e[3], "env", e[4]
 		env.name >= ""
 		env.name < []
 	]
-	some k in candidates(entries, 6)
+	# Indexes of the entries `finding` may report (see "candidates" above).
+	text := lower(json.marshal(entries))
+	ok := [1 |
+		ps := [p | p := data.gitgate.params["secret-key-patterns"]]
+		not [ps[0] >= "", ps[0] < {}, ps[0] != []] == [true, true, true]
+		not contains(text, `\"`)
+	]
+	quotes := indexof_n(text, `"`)
+	some k in {x |
+		ok[0]
+		some m in indexof_n(
+			strings.replace_n(
+				{
+					"pass": "\u0001ass", "pwd": "\u0001wd", "secret": "\u0001ecret", "token": "\u0001oken",
+					"key": "\u0001ey", "credential": "\u0001redential", "private": "\u0001rivate",
+				},
+				text,
+			),
+			"\u0001",
+		)
+		c := strings.count(substring(text, 0, m), `"`)
+		x := (c - (c % 6)) / 6
+		marked_candidate(entries[x], c % 6)
+	} | {x |
+		ok[0]
+		some x, y in entries
+		quotes[(6 * x) + 3] - quotes[(6 * x) + 2] > 20
+		trim(y[1], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_.~=-") == ""
+		trim(y[1], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/_.~=-") != ""
+	} | {x |
+		not ok[0]
+		some x, _ in entries
+	}
 	e := entries[k]
 	what := finding(e[0], e[1])
 	msg := sprintf(
 		"%s `%s` container `%s` sets env `%s` to %s; use `valueFrom.secretKeyRef`",
-		[input.kind, input.metadata.name, pod[1][e[2]][e[3]].name, e[0], what],
+		[input.kind, input.metadata.name, spec[e[2]][e[3]].name, e[0], what],
 	)
 }

@@ -27,38 +27,97 @@ package gitgate.secrets.sops_unencrypted
 import rego.v1
 
 # No `kinds`: SOPS encrypts documents of any kind (Secrets, ConfigMaps, Helm values, …), so
-# this rule runs on every object. The one `deny` rule stops the objects without a `sops:`
-# block at its first condition (`x >= {}` holds for objects only: they sort after every
-# other type); `findings` runs for SOPS documents only, and avoids calls where it can
-# (regorus evaluates each builtin call, rule and function at a cost).
+# this rule runs on every object. Its first condition stops the objects without a `sops:`
+# block (`x >= {}` holds for objects only: they sort after every other type). The rest is
+# written for speed: one rule body, comprehensions rather than helper rules, comparisons
+# rather than type builtins (regorus evaluates each rule, function and builtin call at a cost).
 deny contains result if {
 	input.sops >= {}
-	some result in findings
-}
 
-# The selection settings that are set (non-empty strings), by name.
-settings := {name: s |
-	some name, s in object.filter(input.sops, [
-		"encrypted_regex", "encrypted_suffix", "unencrypted_regex", "unencrypted_suffix",
-		"encrypted_comment_regex", "unencrypted_comment_regex",
-	])
-	s >= ""
-	s < []
-	s != ""
+	# The selection settings that are set (non-empty strings), by name.
+	settings := {name: s |
+		some name, s in object.filter(input.sops, [
+			"encrypted_regex", "encrypted_suffix", "unencrypted_regex", "unencrypted_suffix",
+			"encrypted_comment_regex", "unencrypted_comment_regex",
+		])
+		s >= ""
+		s < []
+		s != ""
+	}
+
+	# Values SOPS should have encrypted and did not. Not checked: what SOPS does not encrypt in
+	# Kubernetes files (`sops`, `apiVersion`, `kind`, `metadata`), and files that select by
+	# comments (`*_comment_regex`: what they select is not in the object). A scalar (a
+	# boolean, a number or a string) sorts after null and before arrays. Encrypted values look
+	# like `ENC[AES256_GCM,data:…,iv:…,tag:…,type:str]`, whatever their type: a string in
+	# ["ENC[", "ENC\\") starts with `ENC[`.
+	unencrypted := {{"msg": msg, "path": path} |
+		not settings.encrypted_comment_regex
+		not settings.unencrypted_comment_regex
+		some top, value in object.remove(input, ["sops", "apiVersion", "kind", "metadata"])
+		walk(value, [sub, leaf])
+		leaf > null
+		leaf < []
+		not [leaf |
+			leaf >= "ENC["
+			leaf < "ENC\\"
+			endswith(leaf, "]")
+		][0]
+		path := array.concat([top], sub)
+		not excluded(path, settings)
+		msg := sprintf(
+			"%s `%s` is SOPS-encrypted but the value at `%s` is not: it is readable in Git and SOPS cannot decrypt the file",
+			[input.kind, object.get(input, ["metadata", "name"], "?"), dotted(path)],
+		)
+	}
+
+	# A `sops:` block without `mac` (`x == x` holds when `x` is there, whatever its value), or
+	# with one that is not a non-empty string: SOPS cannot verify the file.
+	no_mac := {{"msg": msg, "path": ["sops"]} |
+		not input.sops.mac == input.sops.mac
+		msg := sprintf(
+			"%s `%s` has a `sops:` block without `mac`: SOPS cannot verify the file and refuses to decrypt it",
+			[input.kind, object.get(input, ["metadata", "name"], "?")],
+		)
+	}
+	bad_mac := {{"msg": msg, "path": ["sops", "mac"]} |
+		mac := input.sops.mac
+		not [mac >= "", mac < [], mac != ""] == [true, true, true]
+		msg := sprintf(
+			"%s `%s` has an empty or invalid SOPS `mac`: SOPS cannot verify the file and refuses to decrypt it",
+			[input.kind, object.get(input, ["metadata", "name"], "?")],
+		)
+	}
+
+	some result in (unencrypted | no_mac) | bad_mac
 }
 
 # SOPS's shouldBeEncrypted on the path of a value: every key on it counts, array indices do
 # not (`k >= ""` and `k < []` hold for strings only). With no selection setting, SOPS uses
-# `unencrypted_suffix: _unencrypted`.
-excluded(path) if {
+# `unencrypted_suffix: _unencrypted`. Excluded if any condition holds: tried in turn.
+excluded(path, settings) if {
+	# The usual setting (`sops --encrypted-regex '^(data|stringData)$'`), without a regex call.
+	settings.encrypted_regex == "^(data|stringData)$"
+	not [k |
+		some k in path
+		k in {"data", "stringData"}
+	][0]
+} else if {
+	r := settings.encrypted_regex
+	r != "^(data|stringData)$"
+	not [k |
+		some k in path
+		k >= ""
+		k < []
+		regex.match(r, k)
+	][0]
+} else if {
 	s := settings.unencrypted_suffix
 	some k in path
 	k >= ""
 	k < []
 	endswith(k, s)
-}
-
-excluded(path) if {
+} else if {
 	not settings.encrypted_regex
 	not settings.encrypted_suffix
 	not settings.unencrypted_regex
@@ -67,9 +126,7 @@ excluded(path) if {
 	k >= ""
 	k < []
 	endswith(k, "_unencrypted")
-}
-
-excluded(path) if {
+} else if {
 	s := settings.encrypted_suffix
 	not [k |
 		some k in path
@@ -77,50 +134,12 @@ excluded(path) if {
 		k < []
 		endswith(k, s)
 	][0]
-}
-
-excluded(path) if {
+} else if {
 	r := settings.unencrypted_regex
 	some k in path
 	k >= ""
 	k < []
 	regex.match(r, k)
-}
-
-excluded(path) if {
-	r := settings.encrypted_regex
-	not [k |
-		some k in path
-		k >= ""
-		k < []
-		regex.match(r, k)
-	][0]
-}
-
-# Not part of the payload SOPS encrypts in Kubernetes files. Selection by comments
-# (`*_comment_regex`): what it selects is not in the object, so values are not checked.
-# A scalar (a boolean, a number or a string) sorts after null and before arrays. Encrypted
-# values look like `ENC[AES256_GCM,data:…,iv:…,tag:…,type:str]`, whatever their type: a
-# string in ["ENC[", "ENC\\") starts with `ENC[`.
-findings contains {"msg": msg, "path": path} if {
-	not settings.encrypted_comment_regex
-	not settings.unencrypted_comment_regex
-	some top, value in input
-	not top in {"sops", "apiVersion", "kind", "metadata"}
-	walk(value, [sub, leaf])
-	leaf > null
-	leaf < []
-	not [leaf |
-		leaf >= "ENC["
-		leaf < "ENC\\"
-		endswith(leaf, "]")
-	][0]
-	path := array.concat([top], sub)
-	not excluded(path)
-	msg := sprintf(
-		"%s `%s` is SOPS-encrypted but the value at `%s` is not: it is readable in Git and SOPS cannot decrypt the file",
-		[input.kind, object.get(input, ["metadata", "name"], "?"), dotted(path)],
-	)
 }
 
 # `data.password`, `items[0].value`: where the value is, by key names only.
@@ -129,22 +148,3 @@ dotted(path) := trim_prefix(concat("", [segment(k) | some k in path]), ".")
 segment(k) := concat("", [".", k]) if is_string(k)
 
 segment(k) := sprintf("[%d]", [k]) if is_number(k)
-
-# `sops.mac == sops.mac` holds when `mac` is there, whatever its value.
-findings contains {"msg": msg, "path": ["sops"]} if {
-	not input.sops.mac == input.sops.mac
-	msg := sprintf(
-		"%s `%s` has a `sops:` block without `mac`: SOPS cannot verify the file and refuses to decrypt it",
-		[input.kind, object.get(input, ["metadata", "name"], "?")],
-	)
-}
-
-# A valid `mac` is a non-empty string.
-findings contains {"msg": msg, "path": ["sops", "mac"]} if {
-	mac := input.sops.mac
-	not [mac >= "", mac < [], mac != ""] == [true, true, true]
-	msg := sprintf(
-		"%s `%s` has an empty or invalid SOPS `mac`: SOPS cannot verify the file and refuses to decrypt it",
-		[input.kind, object.get(input, ["metadata", "name"], "?")],
-	)
-}
