@@ -695,6 +695,18 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
                 p.evaluations,
                 p.eval_time.as_secs_f64() * 1000.0
             );
+            let slowest: Vec<String> = p
+                .rule_times
+                .iter()
+                .take(5)
+                .map(|(rule, t)| format!("{rule} {:.1} ms", t.as_secs_f64() * 1000.0))
+                .collect();
+            if !slowest.is_empty() {
+                eprintln!(
+                    "gitgate: slowest policy rules (CPU time): {}",
+                    slowest.join(", ")
+                );
+            }
         }
         if let (Some(v), Some(r)) = (&opts.validate, &outcome.validation) {
             eprintln!(

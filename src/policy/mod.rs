@@ -79,6 +79,8 @@ pub struct Report {
     /// Results excepted by conftest `exception` rules (not reported).
     pub exceptions: usize,
     pub eval_time: Duration,
+    /// Rule id and the time spent in it (summed over workers), slowest first.
+    pub rule_times: Vec<(String, Duration)>,
     /// The documentation of the user policies (`--policy`) that have a `# METADATA` block.
     pub docs: Vec<PolicyDoc>,
 }
@@ -186,6 +188,15 @@ pub fn policy_repo(
     report.eval_time = started.elapsed();
     report.evaluations = per_object.iter().map(|(_, n, _)| n).sum();
     report.exceptions = per_object.iter().map(|(_, _, e)| e).sum();
+    report.rule_times = prep
+        .targets
+        .iter()
+        .map(|t| {
+            let nanos = t.nanos.load(std::sync::atomic::Ordering::Relaxed);
+            (t.id.to_string(), Duration::from_nanos(nanos))
+        })
+        .collect();
+    report.rule_times.sort_by_key(|t| std::cmp::Reverse(t.1));
     findings.extend(merge(per_object.into_iter().flat_map(|(f, _, _)| f)));
     (findings, report)
 }
