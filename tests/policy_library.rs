@@ -72,7 +72,7 @@ fn check_fixture(dir: &std::path::Path) -> Result<(), String> {
     }
     if !absent.is_empty() {
         let d = dir.to_str().unwrap();
-        for format in ["text", "json"] {
+        for format in ["text", "json", "sarif", "junit", "github"] {
             let r = run(&[
                 "check", d, "--root", d, "--format", format, "--color", "always",
             ]);
