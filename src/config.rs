@@ -82,6 +82,10 @@ pub struct Config {
     pub suppress: Option<Vec<Suppression>>,
     /// Honour `gitgate.dev/ignore` annotations on objects (default true).
     pub inline_suppressions: Option<bool>,
+    /// URLs of this repository as Flux `GitRepository` / Argo CD `repoURL` name it; sources
+    /// with other URLs are other repositories (not checked). Default: every Git URL is this
+    /// repository (a monorepo).
+    pub repository_urls: Option<Vec<String>>,
     /// Where each `policy-parameters` key and `suppress` entry is, for findings about them.
     #[serde(skip)]
     pub spans: ConfigSpans,

@@ -1,11 +1,12 @@
 //! gitgate: a GitOps linter. The modules are the pipeline's stages, in order:
-//! [`walk`] → [`load`] → render → validate → policy → [`report`]; [`pipeline`] wires them,
+//! [`walk`] → [`load`] → render → [`gitops`] → validate → policy → [`report`]; [`pipeline`] wires them,
 //! [`diag`] is the finding model they share, [`rules`] documents every built-in rule.
 //! See ARCHITECTURE.md.
 
 pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod gitops;
 pub mod load;
 pub mod objects;
 pub mod pipeline;

@@ -32,6 +32,10 @@ pub struct CheckOptions {
     pub policy: Option<crate::policy::PolicyOptions>,
     /// Accepted findings (config entries and object annotations).
     pub suppress: crate::suppress::SuppressOptions,
+    /// URLs naming this repository in Flux and Argo CD sources (empty: every Git URL).
+    pub repository_urls: Vec<String>,
+    /// Build and check the GitOps graph (needs `render`).
+    pub gitops: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -70,6 +74,8 @@ pub struct Outcome {
     pub validation: Option<crate::validate::Report>,
     /// What the policy stage did, when it ran.
     pub policy: Option<crate::policy::Report>,
+    /// Which deployers apply what (when rendering ran).
+    pub graph: Option<crate::gitops::Graph>,
 }
 
 /// Deep documents recurse in a few places (conversion, rules, drop): give workers room.
@@ -153,11 +159,22 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, WalkError> {
     stats.overlays = rendered.len();
     stats.rendered_objects = rendered.iter().map(|r| r.resources.len()).sum();
     // The objects later stages check, converted once for all of them.
-    let objects = if opts.validate.is_some() || opts.policy.is_some() {
-        pool.install(|| crate::objects::collect(&files, &rendered))
-    } else {
-        Vec::new()
-    };
+    let objects =
+        if (opts.render && opts.gitops) || opts.validate.is_some() || opts.policy.is_some() {
+            pool.install(|| crate::objects::collect(&files, &rendered))
+        } else {
+            Vec::new()
+        };
+    let mut graph = None;
+    if opts.render && opts.gitops {
+        let stage =
+            || crate::gitops::gitops_repo(&opts.root, &files, &objects, &opts.repository_urls);
+        let what = "building the GitOps graph; it was not checked";
+        if let Some((g, f)) = guarded(&pool, what, &mut findings, &mut internal_error, stage) {
+            findings.extend(f);
+            graph = Some(g);
+        }
+    }
     let mut validation = None;
     if let Some(v) = &opts.validate {
         let stage = || crate::validate::validate_repo(&files, &objects, v);
@@ -199,6 +216,7 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, WalkError> {
         internal_error,
         validation,
         policy,
+        graph,
     })
 }
 

@@ -9,6 +9,7 @@ use common::*;
 fn check_validate(dir: &std::path::Path, extra: &[&str]) -> (i32, serde_json::Value) {
     let mut args = extra.to_vec();
     args.push("--no-policy");
+    args.push("--no-gitops");
     check_json(dir, &args)
 }
 

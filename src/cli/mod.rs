@@ -45,6 +45,8 @@ pub enum Command {
         /// Rule id (YAML002) or name (duplicate-key).
         rule: String,
     },
+    /// Print which Flux and Argo CD deployers apply what, per cluster.
+    Graph(GraphArgs),
     /// Rego policies: `gitgate policy test [DIR]`.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -179,6 +181,35 @@ pub enum Color {
 }
 
 #[derive(Args, Debug)]
+pub struct GraphArgs {
+    /// Files or directories to read [default: .]
+    pub paths: Vec<PathBuf>,
+    /// Repository root [default: nearest ancestor of the first path with .gitgate.yaml or .git]
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+    /// Configuration file [default: <root>/.gitgate.yaml]
+    #[arg(long, conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any configuration file.
+    #[arg(long)]
+    pub no_config: bool,
+    /// How kustomizations may reach files outside their directory.
+    #[arg(long, value_enum)]
+    pub load_restrictor: Option<config::LoadRestrictorSetting>,
+    #[arg(long, value_enum, default_value_t = GraphFormat::Text)]
+    pub format: GraphFormat,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum GraphFormat {
+    /// A tree per cluster.
+    Text,
+    Json,
+    /// Graphviz (`gitgate graph --format dot | dot -Tsvg > graph.svg`).
+    Dot,
+}
+
+#[derive(Args, Debug)]
 pub struct CheckArgs {
     /// Files or directories to check [default: .]
     pub paths: Vec<PathBuf>,
@@ -249,6 +280,10 @@ pub struct CheckArgs {
     /// Do not evaluate policies (neither the bundled library nor --policy).
     #[arg(long)]
     pub no_policy: bool,
+    /// Do not check the GitOps graph (GITOPS rules: deployer paths, objects applied twice,
+    /// objects nothing applies).
+    #[arg(long)]
+    pub no_gitops: bool,
     /// Do not run the bundled policy library (user policies still run).
     #[arg(long)]
     pub no_bundled_policies: bool,
@@ -442,6 +477,13 @@ fn run(cli: Cli) -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Graph(args) => match graph(args) {
+            Ok(code) => code,
+            Err(msg) => {
+                eprintln!("gitgate: error: {msg}");
+                ExitCode::from(2)
+            }
+        },
         Command::Render(args) => render(args, false),
         Command::RenderJson(args) => render(args, true),
         Command::Rules { format } => {
@@ -605,23 +647,28 @@ fn find_root(start: &Path) -> PathBuf {
         .to_path_buf()
 }
 
-fn check(args: CheckArgs) -> Result<ExitCode, String> {
-    let outs = outputs(&args.formats, args.output.as_deref())?;
-    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+/// The canonical paths to check, the repository root, and its configuration.
+fn resolve(
+    paths: &[PathBuf],
+    root: Option<&Path>,
+    config: Option<&Path>,
+    no_config: bool,
+) -> Result<(Vec<PathBuf>, PathBuf, config::Config), String> {
+    let paths: Vec<PathBuf> = if paths.is_empty() {
         vec![canonical(Path::new("."))?]
     } else {
-        args.paths
+        paths
             .iter()
             .map(|p| canonical(p))
             .collect::<Result<_, _>>()?
     };
-    let root = match &args.root {
+    let root = match root {
         Some(r) => canonical(r)?,
         None => find_root(&paths[0]),
     };
-    let config_path = match (&args.config, args.no_config) {
+    let config_path = match (config, no_config) {
         (_, true) => None,
-        (Some(p), _) => Some(p.clone()),
+        (Some(p), _) => Some(p.to_path_buf()),
         (None, false) => config::discover(&root),
     };
     let cfg = match &config_path {
@@ -632,6 +679,60 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         }
         None => config::Config::default(),
     };
+    Ok((paths, root, cfg))
+}
+
+/// `gitgate graph`: load and render, then print which deployer applies what.
+fn graph(args: GraphArgs) -> Result<ExitCode, String> {
+    let (paths, root, cfg) = resolve(
+        &args.paths,
+        args.root.as_deref(),
+        args.config.as_deref(),
+        args.no_config,
+    )?;
+    let opts = CheckOptions {
+        root,
+        paths,
+        include: cfg.include.clone().unwrap_or_default(),
+        exclude: cfg.exclude.clone().unwrap_or_default(),
+        load: cfg.load_options(),
+        jobs: None,
+        load_restrictor: args
+            .load_restrictor
+            .or(cfg.load_restrictor)
+            .unwrap_or(config::LoadRestrictorSetting::RootOnly)
+            .restrictor(),
+        render: true,
+        validate: None,
+        policy: None,
+        suppress: crate::suppress::SuppressOptions::default(),
+        repository_urls: cfg.repository_urls.clone().unwrap_or_default(),
+        gitops: true,
+    };
+    let outcome = pipeline::check(&opts).map_err(|e| e.to_string())?;
+    let graph = outcome.graph.unwrap_or_default();
+    let text = match args.format {
+        GraphFormat::Text => crate::gitops::print::text(&graph),
+        GraphFormat::Json => crate::gitops::print::json(&graph),
+        GraphFormat::Dot => crate::gitops::print::dot(&graph),
+    };
+    // A closed pipe (`gitgate graph | head`) is not an error.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
+    Ok(if outcome.internal_error {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn check(args: CheckArgs) -> Result<ExitCode, String> {
+    let outs = outputs(&args.formats, args.output.as_deref())?;
+    let (paths, root, cfg) = resolve(
+        &args.paths,
+        args.root.as_deref(),
+        args.config.as_deref(),
+        args.no_config,
+    )?;
     let mut load = cfg.load_options();
     if let Some(n) = args.max_file_size {
         load.max_file_size = n;
@@ -682,6 +783,8 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
             inline: !args.no_inline_suppressions && cfg.inline_suppressions.unwrap_or(true),
             today: crate::suppress::today(),
         },
+        repository_urls: cfg.repository_urls.clone().unwrap_or_default(),
+        gitops: !args.no_gitops,
     };
     let fail_on = args.fail_on.or(cfg.fail_on).unwrap_or(FailOn::Error);
     let outcome = pipeline::check(&opts).map_err(|e| e.to_string())?;

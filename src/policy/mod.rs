@@ -19,9 +19,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::diag::Finding;
-use crate::load::tree::PathSeg;
-use crate::objects::{first_line, Object, Origin};
-use crate::render::node::{Kind, Prov};
+use crate::objects::{locate, name_path, Object, Origin};
 use crate::rules::policy::eval_error;
 use crate::span::Span;
 
@@ -430,10 +428,6 @@ fn describe(o: &Object<'_>) -> String {
     format!("{kind} `{name}` ({path}{at})")
 }
 
-fn name_path() -> Vec<PathSeg> {
-    vec![PathSeg::Key("metadata".into()), PathSeg::Key("name".into())]
-}
-
 fn place(
     prep: &eval::Prepared,
     o: &Object<'_>,
@@ -563,68 +557,6 @@ fn base64_decode(s: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
-}
-
-/// The file and span of the node at `path`, else its nearest existing ancestor, else the
-/// object's `metadata.name` line.
-fn locate(o: &Object<'_>, path: &[PathSeg]) -> (String, Option<Span>) {
-    match &o.origin {
-        Origin::Plain { file, doc } => {
-            let found = doc.locate_nearest(path).filter(|(_, depth)| *depth > 0);
-            let Some((found, depth)) = found else {
-                let name = doc.locate(&name_path()).map(|l| l.caret());
-                return (
-                    file.path.clone(),
-                    Some(name.unwrap_or(first_line(doc.span))),
-                );
-            };
-            // A scalar reached exactly: its value; otherwise the key (a mapping's value spans
-            // lines, and a missing child is best shown at its parent's key).
-            let scalar = matches!(found.value.kind, crate::load::tree::NodeKind::Scalar { .. });
-            let span = if depth == path.len() && scalar && !found.via_alias {
-                found.value.span
-            } else {
-                found.caret()
-            };
-            (file.path.clone(), Some(span))
-        }
-        Origin::Rendered { node, origin, dir } => {
-            let walk = |path: &[PathSeg]| -> Option<&Prov> {
-                let mut best = None;
-                let mut cur = *node;
-                for seg in path {
-                    let next = match (seg, &cur.kind) {
-                        (PathSeg::Key(k), Kind::Map(entries)) => entries
-                            .iter()
-                            .find(|(key, _)| key.as_str() == Some(k.as_str()))
-                            .map(|(key, v)| (Some(key), v)),
-                        (PathSeg::Index(n), Kind::Seq(items)) => items.get(*n).map(|v| (None, v)),
-                        _ => None,
-                    };
-                    let Some((key, n)) = next else { break };
-                    cur = n;
-                    // As for plain manifests: a scalar's value, else the key a user edits
-                    // (a mapping's own span starts at its first child).
-                    let key_prov = key.and_then(|k| k.prov.as_ref());
-                    let here = match n.kind {
-                        Kind::Scalar(_) => n.prov.as_ref().or(key_prov),
-                        _ => key_prov.or(n.prov.as_ref()),
-                    };
-                    if let Some(p) = here {
-                        best = Some(p);
-                    }
-                }
-                best
-            };
-            match walk(path).or_else(|| walk(&name_path())) {
-                Some(p) => (p.file.to_string(), Some(p.span)),
-                None => match origin {
-                    Some(p) => (p.file.to_string(), Some(first_line(p.span))),
-                    None => (format!("{dir}/kustomization.yaml"), None),
-                },
-            }
-        }
-    }
 }
 
 /// A policy's documentation (its `# METADATA`), for `gitgate rules`, `gitgate explain` and the

@@ -5,6 +5,7 @@
 use crate::diag::Severity;
 
 pub mod file;
+pub mod gitops;
 pub mod internal;
 pub mod policy;
 pub mod render;
@@ -86,6 +87,9 @@ pub const ALL: &[&Rule] = &[
     &render::build_error::RULE,
     &render::remote_resource::RULE,
     &render::helm_charts::RULE,
+    &gitops::missing_path::RULE,
+    &gitops::applied_twice::RULE,
+    &gitops::orphan::RULE,
     &schema::invalid::RULE,
     &schema::unknown_field::RULE,
     &schema::missing_schema::RULE,
