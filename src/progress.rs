@@ -26,14 +26,16 @@ impl Progress {
         if ci || dumb || !std::io::stderr().is_terminal() {
             return Progress::hidden();
         }
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
         bar.set_style(spinner_style());
+        bar.set_draw_target(ProgressDrawTarget::stderr());
         Progress { bar: Some(bar) }
     }
 
     /// Starts a stage: a bar when its size is known (`len` items), a spinner otherwise.
     pub fn stage(&self, name: &str, len: Option<u64>) {
         let Some(bar) = &self.bar else { return };
+        bar.set_message(name.to_string());
         match len {
             Some(n) => {
                 bar.disable_steady_tick();
@@ -47,7 +49,6 @@ impl Progress {
                 bar.enable_steady_tick(Duration::from_millis(120));
             }
         }
-        bar.set_message(name.to_string());
     }
 
     /// One more item of the current stage done (callable from worker threads).
