@@ -491,6 +491,8 @@ fn sarif_and_github_outputs_mark_the_baseline() {
         |r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
             == "config/settings.yaml"
     ));
+    // Valid SARIF 2.1.0 (`baselineState` is the standard's), when the schema is installed.
+    validate_sarif(&sarif);
     // Without a baseline, no result has a baselineState.
     let r = check(d, &["--format", "sarif"]);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
@@ -634,4 +636,35 @@ fn without_escapes(line: &str) -> String {
         }
     }
     out
+}
+
+/// Validates a SARIF file against the official 2.1.0 schema (npm
+/// `@microsoft/sarif-multitool-linux` ships it; `.ci/run` installs it) with check-jsonschema.
+fn validate_sarif(file: &Path) {
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cache")));
+    let schema = std::env::var_os("SARIF_MULTITOOL_DIR")
+        .map(std::path::PathBuf::from)
+        .into_iter()
+        .chain(
+            cache.map(|c| c.join("gitgate-ci/npm/node_modules/@microsoft/sarif-multitool-linux")),
+        )
+        .map(|d| d.join("sarif-2.1.0.json"))
+        .find(|f| f.is_file());
+    let Some(schema) = schema else {
+        let why = "npm @microsoft/sarif-multitool-linux ships the SARIF 2.1.0 schema; run .ci/run";
+        if std::env::var_os("CI").is_some() {
+            panic!("the SARIF schema is required in CI ({why})");
+        }
+        eprintln!("NOTICE: skipping the SARIF schema check ({why})");
+        return;
+    };
+    if !tool_available("check-jsonschema", "PyPI check-jsonschema validates SARIF") {
+        return;
+    }
+    let mut c = std::process::Command::new("check-jsonschema");
+    c.arg("--schemafile").arg(schema).arg(file);
+    let r = run_cmd(&mut c);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
 }

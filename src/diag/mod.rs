@@ -237,7 +237,7 @@ mod tests {
         );
         assert_eq!(
             without_positions("did not find expected key at line 3 column 5, a:1:2"),
-            "did not find expected key at # , a#"
+            "did not find expected key at #, a#"
         );
     }
 }
