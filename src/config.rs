@@ -91,6 +91,8 @@ pub struct Config {
     pub spans: ConfigSpans,
     /// Execution time limit of one policy rule on one object, in milliseconds (default 1000).
     pub policy_timeout: Option<u64>,
+    /// Baseline file (relative to the root): only findings not in it are reported and fail.
+    pub baseline: Option<String>,
     #[serde(default)]
     pub limits: LimitsConfig,
 }

@@ -3,6 +3,7 @@
 //! [`diag`] is the finding model they share, [`rules`] documents every built-in rule.
 //! See ARCHITECTURE.md.
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod diag;
@@ -11,6 +12,7 @@ pub mod load;
 pub mod objects;
 pub mod pipeline;
 pub mod policy;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod rules;

@@ -92,7 +92,16 @@ pub fn thread_pool(jobs: Option<usize>) -> rayon::ThreadPool {
 }
 
 pub fn check(opts: &CheckOptions) -> Result<Outcome, WalkError> {
+    check_with(opts, &crate::progress::Progress::hidden())
+}
+
+/// [`check`], showing each stage on `progress` (a terminal's progress line).
+pub fn check_with(
+    opts: &CheckOptions,
+    progress: &crate::progress::Progress,
+) -> Result<Outcome, WalkError> {
     let started = Instant::now();
+    progress.stage("walking", None);
     let walked = walk::walk(
         &opts.paths,
         &WalkOptions {
@@ -105,6 +114,7 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, WalkError> {
     load_opts.max_depth = load_opts.max_depth.clamp(1, MAX_DEPTH_CEILING);
 
     let pool = thread_pool(opts.jobs);
+    progress.stage("loading", Some(walked.candidates.len() as u64));
     let loaded: Vec<(SourceFile, Vec<Finding>, bool)> = pool.install(|| {
         walked
             .candidates
@@ -127,6 +137,7 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, WalkError> {
                     }
                 },
             )
+            .inspect(|_| progress.inc())
             .collect()
     });
 
@@ -148,6 +159,7 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, WalkError> {
     }
     findings.extend(chart_notes(&walked.charts, &files));
     let (rendered, render_findings) = if opts.render {
+        progress.stage("rendering", None);
         pool.install(|| crate::render::render_repo(&opts.root, &files, opts.load_restrictor))
     } else {
         (Vec::new(), Vec::new())
@@ -177,6 +189,7 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, WalkError> {
     }
     let mut validation = None;
     if let Some(v) = &opts.validate {
+        progress.stage("validating", None);
         let stage = || crate::validate::validate_repo(&files, &objects, v);
         let what = "validating; objects were not validated";
         if let Some((f, report)) = guarded(&pool, what, &mut findings, &mut internal_error, stage) {
@@ -188,6 +201,7 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, WalkError> {
 
     let mut policy = None;
     if let Some(p) = &opts.policy {
+        progress.stage("evaluating policies", None);
         let stage = || crate::policy::policy_repo(&opts.root, &objects, p);
         let what = "evaluating policies; policies were not evaluated";
         if let Some((f, report)) = guarded(&pool, what, &mut findings, &mut internal_error, stage) {
@@ -208,6 +222,7 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, WalkError> {
         line_text(by_path.get(loc.path.as_str()).copied(), loc)
     });
     stats.elapsed = started.elapsed();
+    progress.finish();
     Ok(Outcome {
         findings,
         files,

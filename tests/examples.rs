@@ -61,6 +61,9 @@ fn example_repository_shows_its_planted_mistakes() {
             "kustomization",
         ),
         (".github/workflows/validate.yaml", "non-kubernetes"),
+        // The example workflows of the GitHub Action: YAML, but not Kubernetes.
+        ("workflows/gitgate-pr.yml", "non-kubernetes"),
+        ("workflows/gitgate-nightly.yml", "non-kubernetes"),
         (".pre-commit-config.yaml", "non-kubernetes"),
         ("charts/podinfo-lite/values.yaml", "helm-values"),
         (

@@ -313,6 +313,17 @@ pub struct CheckArgs {
     /// standard error.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Report and fail only on findings not in this baseline file (matched by fingerprint, so
+    /// moved lines still match) [default: the config's `baseline`]
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write every current finding to this baseline file (created or refreshed); the run then
+    /// accepts them all.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Ignore the config's `baseline`.
+    #[arg(long, conflicts_with = "baseline")]
+    pub no_baseline: bool,
     /// Largest file to read, e.g. 16MiB [default: 16MiB]
     #[arg(long, value_parser = parse_size_arg)]
     pub max_file_size: Option<u64>,
@@ -634,6 +645,55 @@ fn checkout(root: &Path) -> (PathBuf, String) {
     (top.to_path_buf(), prefix)
 }
 
+/// A path as the user wrote it, for messages.
+fn shown_path(p: &Path) -> &str {
+    p.to_str().unwrap_or("baseline")
+}
+
+/// The baseline in effect: `--baseline`, else the config's `baseline` (relative to the root),
+/// unless `--no-baseline`. A missing file is an error, except the one `--write-baseline` is
+/// about to create.
+fn read_baseline(
+    args: &CheckArgs,
+    cfg: &config::Config,
+    root: &Path,
+) -> Result<Option<crate::baseline::Baseline>, String> {
+    let (path, display) = match (&args.baseline, &cfg.baseline) {
+        _ if args.no_baseline => return Ok(None),
+        (Some(p), _) => (p.clone(), shown_path(p).to_string()),
+        (None, Some(p)) => (root.join(p), p.clone()),
+        (None, None) => return Ok(None),
+    };
+    match crate::baseline::load(&path, &display) {
+        Ok(b) => Ok(Some(b)),
+        Err(e)
+            if e.missing
+                && args
+                    .write_baseline
+                    .as_deref()
+                    .is_some_and(|w| same_file(w, &path)) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Whether two paths (either may not exist yet) name the same file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    let abs = |p: &Path| {
+        let p = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        match (
+            p.parent().and_then(|d| std::fs::canonicalize(d).ok()),
+            p.file_name(),
+        ) {
+            (Some(d), Some(n)) => d.join(n),
+            _ => p,
+        }
+    };
+    abs(a) == abs(b)
+}
+
 /// The nearest ancestor (or the directory itself) holding `.gitgate.yaml` or `.git`.
 fn find_root(start: &Path) -> PathBuf {
     let dir = if start.is_dir() {
@@ -761,6 +821,8 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         &root,
         validate.as_ref().map(|v| v.kubernetes_version.as_str()),
     )?;
+    // Read the baseline before the run: a missing or broken one fails fast.
+    let old_baseline = read_baseline(&args, &cfg, &root)?;
     let opts = CheckOptions {
         root,
         paths,
@@ -787,7 +849,28 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         gitops: !args.no_gitops,
     };
     let fail_on = args.fail_on.or(cfg.fail_on).unwrap_or(FailOn::Error);
-    let outcome = pipeline::check(&opts).map_err(|e| e.to_string())?;
+    let progress = crate::progress::Progress::for_stderr();
+    let mut outcome = pipeline::check_with(&opts, &progress).map_err(|e| e.to_string())?;
+    drop(progress);
+    let findings = std::mem::take(&mut outcome.findings);
+    let write_to = args
+        .write_baseline
+        .as_ref()
+        .map(|p| crate::baseline::WriteTo {
+            path: p,
+            display: shown_path(p),
+        });
+    let (findings, baseline) = crate::baseline::apply(findings, old_baseline, write_to)?;
+    if let Some(b) = baseline.as_ref().filter(|b| b.written) {
+        eprintln!(
+            "gitgate: wrote baseline `{}`: {} finding{} ({} added, {} fixed and dropped)",
+            b.file,
+            b.unchanged.len(),
+            if b.unchanged.len() == 1 { "" } else { "s" },
+            b.added,
+            b.fixed.len()
+        );
+    }
     if args.verbose {
         if let Some(p) = &outcome.policy {
             eprintln!(
@@ -835,12 +918,13 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         .map(|p| p.docs.as_slice())
         .unwrap_or_default();
     let report = Report {
-        findings: &outcome.findings,
+        findings: &findings,
         files: &outcome.files,
         stats: &outcome.stats,
         fail_on,
         policy_docs,
         checkout_prefix: &prefix,
+        baseline: baseline.as_ref(),
     };
     let stdout = std::io::stdout();
     let mut failed_write = false;

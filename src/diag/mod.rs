@@ -148,12 +148,24 @@ pub fn assign_fingerprints(findings: &mut [Finding], line_text: &dyn Fn(&Locatio
             .identity
             .clone()
             .unwrap_or_else(|| line_text(&f.location).trim().to_string());
+        let what = without_positions(&what);
         let key = format!("{}\u{0}{}\u{0}{}", f.rule, f.location.path, what);
         let n = seen.entry(key.clone()).or_insert(0);
         *n += 1;
         let digest = Sha256::digest(format!("{key}\u{0}{n}").as_bytes());
         f.fingerprint = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
     }
+}
+
+/// Positions quoted in an identity (`monitoring.yaml:33:17` in a kustomize error about another
+/// file, a parser's `line 3 column 5`) are replaced, so that the fingerprint survives moved
+/// lines there too.
+fn without_positions(s: &str) -> std::borrow::Cow<'_, str> {
+    static POSITION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r":\d+:\d+\b|\bline \d+ column \d+\b|\bat char \d+\b")
+            .expect("valid regex")
+    });
+    POSITION.replace_all(s, "#")
 }
 
 /// Counts by severity.
@@ -175,5 +187,57 @@ impl Counts {
             }
         }
         c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(line: u32, identity: &str) -> Finding {
+        let pos = |line| crate::span::Pos {
+            line,
+            col: 5,
+            byte: 0,
+        };
+        Finding::new(
+            &crate::rules::render::build_error::RULE,
+            "infrastructure/kustomization.yaml",
+            Some(Span {
+                start: pos(line),
+                end: pos(line),
+            }),
+            "message".into(),
+        )
+        .identity(identity)
+    }
+
+    #[test]
+    fn fingerprints_ignore_line_numbers_and_quoted_positions() {
+        let mut a = vec![finding(
+            7,
+            "infrastructure: MalformedYAMLError: infrastructure/monitoring.yaml:33:17: unclosed bracket",
+        )];
+        let mut b = vec![finding(
+            9,
+            "infrastructure: MalformedYAMLError: infrastructure/monitoring.yaml:35:17: unclosed bracket",
+        )];
+        let text = |_: &Location| String::new();
+        assign_fingerprints(&mut a, &text);
+        assign_fingerprints(&mut b, &text);
+        assert_eq!(a[0].fingerprint, b[0].fingerprint);
+        let mut c = vec![finding(
+            7,
+            "infrastructure: MalformedYAMLError: infrastructure/logging.yaml:33:17: unclosed bracket",
+        )];
+        assign_fingerprints(&mut c, &text);
+        assert_ne!(
+            a[0].fingerprint, c[0].fingerprint,
+            "another file is another finding"
+        );
+        assert_eq!(
+            without_positions("did not find expected key at line 3 column 5, a:1:2"),
+            "did not find expected key at #, a#"
+        );
     }
 }

@@ -47,7 +47,11 @@ impl Catalog {
         for d in crate::policy::bundled_docs().iter().chain(r.policy_docs) {
             c.push(policy(d));
         }
-        for f in r.findings {
+        let accepted = r
+            .baseline
+            .map(|b| b.unchanged.as_slice())
+            .unwrap_or_default();
+        for f in r.findings.iter().chain(accepted) {
             if c.get(f.rule).is_none() {
                 c.push(undocumented(f.rule, f.severity));
             }

@@ -221,7 +221,12 @@ impl Github {
             "✅ passed"
         };
         let headline = if r.findings.is_empty() {
-            "no findings".to_string()
+            if r.baseline.is_some() {
+                "no new findings"
+            } else {
+                "no findings"
+            }
+            .to_string()
         } else {
             format!(
                 "{}, {}, {}",
@@ -245,6 +250,21 @@ impl Github {
             ));
         }
         md.push_str(&format!(". Suppressed: {}.\n\n", s.suppressed));
+        if let Some(b) = r.baseline {
+            md.push_str(&format!(
+                "Baseline `{}`{}: **{} new**, {} fixed, {} still present (not listed here; \
+                 the SARIF output marks them `unchanged`).\n\n",
+                cell(&b.file).replace('`', "'"),
+                if b.written {
+                    " (written by this run)"
+                } else {
+                    ""
+                },
+                r.findings.len(),
+                b.fixed.len(),
+                b.unchanged.len()
+            ));
+        }
         md.push_str("| severity | findings |\n|---|---:|\n");
         md.push_str(&format!(
             "| error | {} |\n| warning | {} |\n| note | {} |\n\n",

@@ -73,6 +73,13 @@ impl Reporter for Json {
                 "findings": Counts::of(r.findings),
                 "fail_on": r.fail_on,
                 "failed": r.failed(),
+                "baseline": r.baseline.map(|b| json!({
+                    "file": b.file,
+                    "written": b.written,
+                    "new": r.findings.len(),
+                    "fixed": b.fixed.len(),
+                    "still_present": b.unchanged.len(),
+                })),
             },
             "findings": findings,
             "files": files,

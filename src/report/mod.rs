@@ -27,6 +27,9 @@ pub struct Report<'a> {
     /// `deploy/`; empty when the root is the work tree). SARIF, JUnit and GitHub annotations
     /// show paths from the work tree, as the CI checkout does; text and JSON from the root.
     pub checkout_prefix: &'a str,
+    /// The baseline in effect (`--baseline`, `--write-baseline`): `findings` are then only the
+    /// new ones; the findings it holds are in the status.
+    pub baseline: Option<&'a crate::baseline::Status>,
 }
 
 impl Report<'_> {

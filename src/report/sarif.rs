@@ -63,16 +63,41 @@ pub fn category_id(category: &str) -> String {
     }
 }
 
+/// A result to write: the finding, and its `baselineState` when a baseline is in effect.
+type Item<'a> = (&'a Finding, Option<&'static str>);
+
+/// The results: without a baseline, the findings; with one, the new findings (`new`) and
+/// those the baseline holds (`unchanged`). Code scanning closes an alert that an upload no
+/// longer contains, so findings accepted by a baseline stay in the SARIF.
+fn items<'a>(r: &Report<'a>) -> Vec<Item<'a>> {
+    match r.baseline {
+        None => r.findings.iter().map(|f| (f, None)).collect(),
+        Some(b) => {
+            let mut v: Vec<Item<'a>> = r.findings.iter().map(|f| (f, Some("new"))).collect();
+            v.extend(b.unchanged.iter().map(|f| (f, Some("unchanged"))));
+            v
+        }
+    }
+}
+
+/// Indices of the items, most severe first; new before unchanged, then report order.
+fn by_severity(items: &[Item<'_>]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(items[i].0.severity));
+    order
+}
+
 impl Reporter for Sarif {
     fn write(&self, r: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         let catalog = Catalog::new(r);
-        let order = r.by_severity();
+        let items = items(r);
+        let order = by_severity(&items);
         let total = order.len();
         let mut keep = total.min(self.max_results);
         let (bytes, kept) = loop {
             let mut kept: Vec<usize> = order[..keep].to_vec();
             kept.sort_unstable();
-            let log = self.log(r, &catalog, &kept);
+            let log = self.log(r, &catalog, &items, &kept);
             let mut bytes = serde_json::to_vec_pretty(&log).map_err(io::Error::other)?;
             bytes.push(b'\n');
             if bytes.len() <= self.max_gzip_bytes || keep == 0 {
@@ -87,7 +112,7 @@ impl Reporter for Sarif {
             keep = scaled.min(keep - 1);
         };
         if kept.len() < total {
-            eprintln!("gitgate: {}", cap_note(r, &order, kept.len(), self));
+            eprintln!("gitgate: {}", cap_note(&items, &order, kept.len(), self));
         }
         out.write_all(&bytes)
     }
@@ -111,13 +136,9 @@ fn gzip_len(bytes: &[u8]) -> io::Result<usize> {
 }
 
 /// What was left out and why, by severity.
-fn cap_note(r: &Report<'_>, order: &[usize], kept: usize, s: &Sarif) -> String {
+fn cap_note(items: &[Item<'_>], order: &[usize], kept: usize, s: &Sarif) -> String {
     let left = &order[kept..];
-    let count = |sev: Severity| {
-        left.iter()
-            .filter(|&&i| r.findings[i].severity == sev)
-            .count()
-    };
+    let count = |sev: Severity| left.iter().filter(|&&i| items[i].0.severity == sev).count();
     let by_sev: Vec<String> = [
         (Severity::Error, "error"),
         (Severity::Warning, "warning"),
@@ -329,7 +350,7 @@ fn message(f: &Finding) -> String {
     m
 }
 
-fn result(r: &Report<'_>, catalog: &Catalog, f: &Finding) -> SarifResult {
+fn result(r: &Report<'_>, catalog: &Catalog, (f, state): Item<'_>) -> SarifResult {
     // A label sits under the source text in the text output; with a sensitive finding that
     // text is not shown, so neither is the label.
     let label = f.label.as_deref().filter(|_| !f.sensitive);
@@ -365,6 +386,7 @@ fn result(r: &Report<'_>, catalog: &Catalog, f: &Finding) -> SarifResult {
         .partial_fingerprints(fingerprints)
         .build();
     res.rule_index = catalog.index(f.rule).map(|i| i as i64);
+    res.baseline_state = state.map(|s| json!(s));
     if !related.is_empty() {
         res.related_locations = Some(related);
     }
@@ -372,11 +394,9 @@ fn result(r: &Report<'_>, catalog: &Catalog, f: &Finding) -> SarifResult {
 }
 
 impl Sarif {
-    fn log(&self, r: &Report<'_>, catalog: &Catalog, kept: &[usize]) -> Log {
-        let results: Vec<SarifResult> = kept
-            .iter()
-            .map(|&i| result(r, catalog, &r.findings[i]))
-            .collect();
+    fn log(&self, r: &Report<'_>, catalog: &Catalog, items: &[Item<'_>], kept: &[usize]) -> Log {
+        let results: Vec<SarifResult> =
+            kept.iter().map(|&i| result(r, catalog, items[i])).collect();
         let driver = ToolComponent::builder()
             .name("gitgate")
             .semantic_version(env!("CARGO_PKG_VERSION"))
@@ -392,18 +412,18 @@ impl Sarif {
         base.uri = self.root.as_deref().and_then(root_uri);
         let mut bases = BTreeMap::new();
         bases.insert(SRCROOT.to_string(), base);
-        let order = r.by_severity();
+        let order = by_severity(items);
         let mut invocation = Invocation::builder()
             .execution_successful(
-                !r.findings
+                !items
                     .iter()
-                    .any(|f| f.rule == crate::rules::internal::RULE.id),
+                    .any(|(f, _)| f.rule == crate::rules::internal::RULE.id),
             )
             .build();
-        if kept.len() < r.findings.len() {
+        if kept.len() < items.len() {
             invocation.tool_execution_notifications = Some(vec![Notification::builder()
                 .level(json!("warning"))
-                .message(text(cap_note(r, &order, kept.len(), self)))
+                .message(text(cap_note(items, &order, kept.len(), self)))
                 .build()]);
         }
         let run = Run::builder()
@@ -489,6 +509,7 @@ mod tests {
             fail_on: crate::config::FailOn::Error,
             policy_docs: &[],
             checkout_prefix: "",
+            baseline: None,
         };
         let s = Sarif {
             max_gzip_bytes: 60_000,

@@ -155,7 +155,11 @@ pub(crate) fn summary(r: &Report<'_>) -> String {
     let c = Counts::of(r.findings);
     let s = r.stats;
     let findings = if r.findings.is_empty() {
-        "no findings".to_string()
+        if r.baseline.is_some() {
+            "no new findings".to_string()
+        } else {
+            "no findings".to_string()
+        }
     } else {
         [
             plural(c.error, "error"),
@@ -206,10 +210,26 @@ pub(crate) fn summary(r: &Report<'_>) -> String {
     } else {
         format!("{findings} ({})", hidden.join(", "))
     };
+    let baseline = r
+        .baseline
+        .map(|b| format!("; {}", baseline_counts(r, b)))
+        .unwrap_or_default();
     format!(
-        "gitgate: checked {} ({}{skipped}){rendered} in {:.2}s: {findings}",
+        "gitgate: checked {} ({}{skipped}){rendered} in {:.2}s: {findings}{baseline}",
         plural(s.files, "file"),
         plural(s.documents, "document"),
         s.elapsed.as_secs_f64(),
+    )
+}
+
+/// `baseline FILE: 1 new, 2 fixed, 12 still present` (`FILE written: …` when this run wrote it).
+pub(crate) fn baseline_counts(r: &Report<'_>, b: &crate::baseline::Status) -> String {
+    format!(
+        "baseline {}{}: {} new, {} fixed, {} still present",
+        b.file,
+        if b.written { " written" } else { "" },
+        r.findings.len(),
+        b.fixed.len(),
+        b.unchanged.len()
     )
 }
