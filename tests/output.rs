@@ -138,12 +138,16 @@ fn colour_is_controlled() {
     let never = run(&["check", d, "--root", d, "--color", "never"]);
     assert!(!never.stdout.contains('\x1b'));
     // NO_COLOR wins over a terminal in auto mode; under `script` stdout is a terminal.
+    // stderr (where the progress line goes on a terminal) is left out: `script` would merge it.
     if tool_available("script", "util-linux, for a pseudo-terminal") {
         let cmd = |no_color: bool| {
             let mut c = std::process::Command::new("script");
             c.args([
                 "-qec",
-                &format!("{} check {d} --root {d}", env!("CARGO_BIN_EXE_gitgate")),
+                &format!(
+                    "{} check {d} --root {d} 2>/dev/null",
+                    env!("CARGO_BIN_EXE_gitgate")
+                ),
                 "/dev/null",
             ]);
             c.env_remove("NO_COLOR");
