@@ -214,6 +214,9 @@ pub fn check_with(
         }
     }
 
+    if let Some(g) = &graph {
+        crate::gitops::annotate(g, &objects, &mut findings);
+    }
     stats.suppressed = crate::suppress::apply(&mut findings, &opts.suppress);
 
     let by_path: std::collections::HashMap<&str, &SourceFile> =

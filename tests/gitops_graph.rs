@@ -210,3 +210,31 @@ fn graph_text_and_dot() {
         r.stdout
     );
 }
+
+#[test]
+fn findings_name_the_deployers_that_apply_them() {
+    // `replicas: "2"` in apps/base, rendered by apps/prod (Flux, cluster prod) and
+    // apps/staging (Argo CD, cluster staging): one finding, both deployers related.
+    let dir = fixture("gitops/graph-basic");
+    let (_, report) = check_json(&dir, &["--no-policy"]);
+    let f = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "SCHEMA001")
+        .expect("the schema error in apps/base");
+    assert_eq!(f["location"]["path"], "apps/base/deployment.yaml");
+    let related: Vec<&str> = f["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        related,
+        [
+            "applied by Kustomization flux-system/apps (cluster `prod`, via Kustomization flux-system/flux-system)",
+            "applied by Application argocd/shop-staging (cluster `staging`)",
+        ]
+    );
+}

@@ -599,6 +599,90 @@ pub fn gitops_repo(
     (graph, findings)
 }
 
+/// Adds to every finding on objects a deployer applies the deployers that apply them, as
+/// related locations (with the cluster and the chain of deployers above each).
+pub fn annotate(graph: &Graph, objects: &[Object<'_>], findings: &mut [Finding]) {
+    // The unit an object comes from (a kustomization directory, a plain file) → deployers.
+    let mut by_unit: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (n, d) in graph.deployers.iter().enumerate() {
+        for &i in &d.objects {
+            let unit = match &objects[i].origin {
+                Origin::Rendered { dir, .. } => *dir,
+                Origin::Plain { file, .. } => file.path.as_str(),
+            };
+            let e = by_unit.entry(unit).or_default();
+            if !e.contains(&n) {
+                e.push(n);
+            }
+        }
+    }
+    if by_unit.is_empty() {
+        return;
+    }
+    for f in findings
+        .iter_mut()
+        .filter(|f| !f.rule.starts_with("GITOPS"))
+    {
+        let units: Vec<&str> = if f.overlays.is_empty() {
+            vec![f.location.path.as_str()]
+        } else {
+            f.overlays.iter().map(String::as_str).collect()
+        };
+        let mut found: Vec<usize> = Vec::new();
+        for u in units {
+            for &n in by_unit.get(u).into_iter().flatten() {
+                if !found.contains(&n) {
+                    found.push(n);
+                }
+            }
+        }
+        if found.is_empty() {
+            continue;
+        }
+        for &n in found.iter().take(3) {
+            let d = &graph.deployers[n];
+            f.related.push(crate::diag::Related {
+                location: crate::diag::Location {
+                    path: d.file.clone(),
+                    span: d.span,
+                },
+                message: format!("applied by {}", chain(graph, n)),
+            });
+        }
+        if found.len() > 3 {
+            f.notes
+                .push(format!("applied by {} more deployers", found.len() - 3));
+        }
+    }
+}
+
+/// `Kustomization flux-system/apps (cluster `prod`, via Kustomization flux-system/flux-system)`.
+fn chain(graph: &Graph, n: usize) -> String {
+    let d = &graph.deployers[n];
+    let mut s = format!("{} {}/{}", d.kind, d.namespace, d.name);
+    let mut extra = Vec::new();
+    if let Some(c) = &d.cluster {
+        extra.push(format!("cluster `{c}`"));
+    }
+    let mut via = Vec::new();
+    let mut p = d.parent;
+    while let Some(up) = p {
+        if via.len() > graph.deployers.len() {
+            break;
+        }
+        let u = &graph.deployers[up];
+        via.push(format!("{} {}/{}", u.kind, u.namespace, u.name));
+        p = u.parent;
+    }
+    if !via.is_empty() {
+        extra.push(format!("via {}", via.join(" ← ")));
+    }
+    if !extra.is_empty() {
+        s.push_str(&format!(" ({})", extra.join(", ")));
+    }
+    s
+}
+
 /// `a` is `b` or one of `b`'s ancestors (no cycles through `parent`).
 fn ancestor(graph: &Graph, a: usize, b: usize) -> bool {
     let mut cur = Some(b);
