@@ -3,6 +3,7 @@
 //! [`diag`] is the finding model they share, [`rules`] documents every built-in rule.
 //! See ARCHITECTURE.md.
 
+pub mod changes;
 pub mod cli;
 pub mod config;
 pub mod diag;

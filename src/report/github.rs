@@ -245,6 +245,9 @@ impl Github {
             ));
         }
         md.push_str(&format!(". Suppressed: {}.\n\n", s.suppressed));
+        if let Some(pr) = super::text::changes_sentence(s) {
+            md.push_str(&format!("{}.\n\n", cell(&pr)));
+        }
         md.push_str("| severity | findings |\n|---|---:|\n");
         md.push_str(&format!(
             "| error | {} |\n| warning | {} |\n| note | {} |\n\n",
