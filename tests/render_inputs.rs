@@ -125,3 +125,29 @@ fn predicted_inputs_cover_the_examples_and_fixtures() {
     }
     assert!(total > 10, "{total}");
 }
+
+#[test]
+fn the_prediction_is_not_everything() {
+    // What an overlay does not read is not among its inputs: a sibling overlay's patch, an
+    // unrelated directory.
+    let repo =
+        std::fs::canonicalize(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")).unwrap();
+    let outcome = pipeline::check(&options(&repo, LoadRestrictor::RootOnly)).unwrap();
+    let graph = Graph::new(&outcome.files);
+    let prod = "apps/overlays/production";
+    assert!(graph.covers(prod, "apps/overlays/production/deployment-patch.yaml"));
+    assert!(graph.covers(prod, "apps/base/guestbook/kustomization.yaml"));
+    assert!(!graph.covers(prod, "apps/overlays/staging/deployment-patch.yaml"));
+    assert!(!graph.covers(prod, "clusters/production/flux-system/gotk-sync.yaml"));
+    let affected = graph.affected_by(["apps/base/guestbook/deployment.yaml"]);
+    let dirs: Vec<&str> = affected.keys().map(String::as_str).collect();
+    assert_eq!(
+        dirs,
+        vec![
+            "apps/base/guestbook",
+            "apps/overlays/dev",
+            "apps/overlays/production",
+            "apps/overlays/staging"
+        ]
+    );
+}
