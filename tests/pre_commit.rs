@@ -58,7 +58,7 @@ impl Repo {
         let gitconfig = dir.path().join(".gitconfig-empty");
         std::fs::write(&gitconfig, "").unwrap();
         let r = Repo { dir, gitconfig };
-        std::fs::create_dir(r.path().join("repo")).unwrap();
+        std::fs::create_dir(r.path()).unwrap();
         r.git(&["init", "-q", "-b", "main"]);
         r
     }
