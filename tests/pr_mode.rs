@@ -13,14 +13,7 @@ use serde_json::Value;
 
 /// `git` on PATH; missing: a notice and a skip, or a failure under `CI`.
 fn have_git() -> bool {
-    if Command::new("git").arg("--version").output().is_ok() {
-        return true;
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("git is required in CI");
-    }
-    eprintln!("NOTICE: git not found; skipping the PR mode tests");
-    false
+    common::tool_available("git", "the PR mode tests build Git repositories with it")
 }
 
 /// A temporary Git repository; `git` runs isolated from the user's configuration.
@@ -576,4 +569,40 @@ fn bad_revision_and_no_repository_are_usage_errors() {
     // --report belongs to --changed-since.
     let run = r.check(&["--report", "all"]);
     assert_eq!(run.code, 2);
+}
+
+#[test]
+fn the_json_summary_of_pr_mode_matches_the_published_schema() {
+    if !have_git() {
+        return;
+    }
+    let r = layered();
+    r.write(
+        "apps/web/base/deployment.yaml",
+        &deployment("web", "\n        imagePullPolcy: Always"),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let mut reports = Vec::new();
+    for (name, args) in [
+        ("changed", &["--changed-since", "HEAD"][..]),
+        ("all", &["--changed-since", "HEAD", "--report", "all"][..]),
+        ("files", &["--files", "apps/web/base/deployment.yaml"][..]),
+    ] {
+        let v = r.json(args);
+        assert!(changes(&v).is_object(), "{name}: {v}");
+        let out = tmp.path().join(format!("{name}.json"));
+        std::fs::write(&out, v.to_string()).unwrap();
+        reports.push(out);
+    }
+    if !common::tool_available(
+        "check-jsonschema",
+        "PyPI check-jsonschema validates the report schema",
+    ) {
+        return;
+    }
+    let schema = common::repo_dir().join("docs/gitgate-report.schema.json");
+    let mut c = Command::new("check-jsonschema");
+    c.arg("--schemafile").arg(&schema).args(&reports);
+    let run = run_cmd(&mut c);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
 }
