@@ -77,21 +77,21 @@ pub enum Skipped {
     HelmCharts,
 }
 
-/// Renders the kustomization in `dir`.
 /// What a build left out, each with the line that asked for it.
 pub type Skips = Vec<(Skipped, Error)>;
 
-pub fn build(dir: &Path, opts: &Options) -> Result<(Vec<Resource>, Skips), Error> {
+/// What a build produces: the resources and what it left out, or the error.
+pub type Built = Result<(Vec<Resource>, Skips), Error>;
+
+/// Renders the kustomization in `dir`.
+pub fn build(dir: &Path, opts: &Options) -> Built {
     build_recording(dir, opts).0
 }
 
 /// [`build`], and the paths it read or tried to read (absolute, not canonicalised: a
 /// `../base/x.yaml` entry is recorded as joined to the kustomization's directory), in the order
 /// it met them, without repeats. Recorded whether or not the build succeeds.
-pub fn build_recording(
-    dir: &Path,
-    opts: &Options,
-) -> (Result<(Vec<Resource>, Skips), Error>, Vec<PathBuf>) {
+pub fn build_recording(dir: &Path, opts: &Options) -> (Built, Vec<PathBuf>) {
     let mut b = Builder {
         opts,
         stack: Vec::new(),
@@ -107,7 +107,7 @@ pub fn build_recording(
     (result, inputs)
 }
 
-fn build_with(b: &mut Builder<'_>, dir: &Path) -> Result<(Vec<Resource>, Skips), Error> {
+fn build_with(b: &mut Builder<'_>, dir: &Path) -> Built {
     let opts = b.opts;
     let dir = canonical(dir)?;
     let top_metadata = build_metadata(&b.load_kustomization(&dir)?);
