@@ -64,9 +64,12 @@ impl Repo {
         self.git(&["commit", "-q", "-m", msg]);
     }
 
-    /// `gitgate check <repo> <args…>` from inside the repository.
+    /// `gitgate check <args…>` from inside the repository.
     fn check(&self, args: &[&str]) -> Run {
-        let mut cmd = gitgate();
+        self.check_with(gitgate(), args)
+    }
+
+    fn check_with(&self, mut cmd: Command, args: &[&str]) -> Run {
         cmd.arg("check")
             .args(args)
             .current_dir(self.path())
@@ -238,6 +241,7 @@ fn committed_staged_unstaged_and_untracked_changes_count_ignored_files_do_not() 
     // Each change plants a YAML 1.1 boolean (YAML003) on line 7.
     let planted = |name: &str| format!("{}immutable: yes\n", cm(name));
     r.write("committed.yaml", &planted("committed"));
+    r.write("added.yaml", &planted("added"));
     r.commit("second");
     r.write("staged.yaml", &planted("staged"));
     r.git(&["add", "staged.yaml"]);
@@ -253,14 +257,15 @@ fn committed_staged_unstaged_and_untracked_changes_count_ignored_files_do_not() 
     assert_eq!(
         paths,
         vec![
+            "added.yaml",
             "committed.yaml",
             "staged.yaml",
             "unstaged.yaml",
             "untracked.yaml"
         ]
     );
-    assert_eq!(changes(&v)["changed_files"], 4);
-    assert_eq!(changes(&v)["manifests"], 4);
+    assert_eq!(changes(&v)["changed_files"], 5);
+    assert_eq!(changes(&v)["manifests"], 5);
     // The same revision by SHA.
     let sha = r.git(&["rev-parse", "HEAD~1"]);
     let by_sha = r.json(&["--changed-since", sha.trim()]);
@@ -394,15 +399,21 @@ fn findings_on_unchanged_lines_are_hidden_unless_report_all() {
 
     // Every output format lists the same findings.
     let sarif = r.path().join("out.sarif");
-    let run = r.check(&[
-        "--changed-since",
-        "HEAD",
-        "--no-policy",
-        "--format",
-        "github",
-        "--format",
-        &format!("sarif={}", sarif.display()),
-    ]);
+    let step_summary = r.path().join("step-summary.md");
+    let mut cmd = gitgate();
+    cmd.env("GITHUB_STEP_SUMMARY", &step_summary);
+    let run = r.check_with(
+        cmd,
+        &[
+            "--changed-since",
+            "HEAD",
+            "--no-policy",
+            "--format",
+            "github",
+            "--format",
+            &format!("sarif={}", sarif.display()),
+        ],
+    );
     assert_eq!(run.code, 0, "warnings only: {}", run.stderr);
     let annotations: Vec<&str> = run
         .stdout
@@ -416,6 +427,12 @@ fn findings_on_unchanged_lines_are_hidden_unless_report_all() {
         annotations[0]
     );
     assert!(run.stdout.contains("PR mode"), "{}", run.stdout);
+    let md = std::fs::read_to_string(&step_summary).unwrap();
+    assert!(
+        md.contains("PR mode: 1 changed file since `HEAD`")
+            && md.contains("1 more with `--report all`"),
+        "{md}"
+    );
     let s: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
     let results = s["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), 1);
