@@ -4,6 +4,7 @@
 //! See ARCHITECTURE.md.
 
 pub mod baseline;
+pub mod changes;
 pub mod cli;
 pub mod config;
 pub mod diag;

@@ -18,6 +18,9 @@ use crate::span::Span;
 pub struct Object<'a> {
     pub value: Cow<'a, Value>,
     pub origin: Origin<'a>,
+    /// Validated and evaluated (always, except in PR mode: an object the changes do not
+    /// affect is only in the policy index, for cross-object rules).
+    pub checked: bool,
 }
 
 impl Object<'_> {
@@ -46,6 +49,7 @@ pub fn collect<'a>(files: &'a [SourceFile], rendered: &'a [Rendered]) -> Vec<Obj
                 objects.push(Object {
                     value: Cow::Borrowed(v),
                     origin: Origin::Plain { file: f, doc: d },
+                    checked: true,
                 });
             }
         }
@@ -60,6 +64,7 @@ pub fn collect<'a>(files: &'a [SourceFile], rendered: &'a [Rendered]) -> Vec<Obj
                     node: &res.node,
                     origin: res.origin.as_ref(),
                 },
+                checked: true,
             })
         })
         .collect();

@@ -1,6 +1,7 @@
 //! The pipeline: walk → load → render → validate → policy → findings.
 //! Each stage is a module named after it; this file only wires them together.
 
+use std::collections::{BTreeSet, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -36,9 +37,43 @@ pub struct CheckOptions {
     pub repository_urls: Vec<String>,
     /// Build and check the GitOps graph (needs `render`).
     pub gitops: bool,
+    /// PR mode: check only what these changes affect.
+    pub changes: Option<ChangeOptions>,
 }
 
-#[derive(Clone, Copy, Debug, Default)]
+/// PR mode (`--changed-since REV`, `--files`).
+pub struct ChangeOptions {
+    pub set: crate::changes::ChangeSet,
+    /// Report every finding of the affected objects, not only those on changed lines.
+    pub report_all: bool,
+    /// The configuration file, policy directories and data, schema directories (absolute):
+    /// a change there affects every object.
+    pub settings: Vec<PathBuf>,
+}
+
+/// What PR mode checked, for the summary.
+#[derive(Clone, Debug, Default)]
+pub struct ChangeStats {
+    /// `--changed-since REV`; `None` for `--files`.
+    pub since: Option<String>,
+    /// Changed files under the root (added, modified, deleted).
+    pub changed_files: usize,
+    /// Kustomization directories the changes affect (rendered and checked), and all of them.
+    pub kustomizations: usize,
+    pub total_kustomizations: usize,
+    /// Kustomizations rendered only for the policy index.
+    pub index_only: usize,
+    /// Changed files whose plain manifests were checked.
+    pub manifests: usize,
+    /// The configuration or a policy changed: everything was checked and reported.
+    pub everything: bool,
+    /// Every finding of the affected objects is reported (`--report all`, `--files`).
+    pub report_all: bool,
+    /// Findings of the affected objects left out for not being on a changed line.
+    pub hidden: usize,
+}
+
+#[derive(Clone, Debug, Default)]
 pub struct Stats {
     /// Files read and parsed.
     pub files: usize,
@@ -59,6 +94,8 @@ pub struct Stats {
     /// Findings not reported because a suppression covers them.
     pub suppressed: usize,
     pub elapsed: Duration,
+    /// PR mode: what the changes affected.
+    pub changes: Option<ChangeStats>,
 }
 
 pub struct Outcome {
@@ -76,6 +113,8 @@ pub struct Outcome {
     pub policy: Option<crate::policy::Report>,
     /// Which deployers apply what (when rendering ran).
     pub graph: Option<crate::gitops::Graph>,
+    /// PR mode: what the changes affect.
+    pub scope: Option<crate::changes::Scope>,
 }
 
 /// Deep documents recurse in a few places (conversion, rules, drop): give workers room.
@@ -158,31 +197,84 @@ pub fn check_with(
         files.push(file);
     }
     findings.extend(chart_notes(&walked.charts, &files));
-    let (rendered, render_findings) = if opts.render {
+    let indexed = opts.validate.is_some() || opts.policy.is_some();
+    let scope = opts
+        .changes
+        .as_ref()
+        .map(|c| crate::changes::scope::scope(&opts.root, &files, &c.set, &c.settings, indexed));
+    // In PR mode, only the affected kustomizations (and those the policy index needs).
+    let partial = scope.as_ref().filter(|s| s.everything.is_none());
+    if opts.render {
         progress.stage("rendering", None);
-        pool.install(|| crate::render::render_repo(&opts.root, &files, opts.load_restrictor))
-    } else {
+    }
+    let (rendered, render_findings) = if !opts.render {
         (Vec::new(), Vec::new())
+    } else if let Some(s) = partial {
+        let checked: BTreeSet<String> = s.kustomizations.keys().cloned().collect();
+        let root = &opts.root;
+        let (mut rendered, found) = pool.install(|| {
+            crate::render::render_repo(root, &files, opts.load_restrictor, Some(&checked))
+        });
+        if !s.index_only.is_empty() {
+            // For the index only: their build errors are not this change's.
+            let (more, _) = pool.install(|| {
+                crate::render::render_repo(root, &files, opts.load_restrictor, Some(&s.index_only))
+            });
+            rendered.extend(more);
+        }
+        (rendered, found)
+    } else {
+        pool.install(|| crate::render::render_repo(&opts.root, &files, opts.load_restrictor, None))
     };
     internal_error |= render_findings
         .iter()
         .any(|f| f.rule == rules::internal::RULE.id);
+    if let Some(s) = partial {
+        // File findings (YAML, FILE rules) of the files the check covers: the changed ones
+        // and those the affected kustomizations read.
+        let mut covered: HashSet<&str> = s.manifests.iter().map(String::as_str).collect();
+        if let Some(c) = &opts.changes {
+            covered.extend(c.set.files.keys().map(String::as_str));
+        }
+        for r in rendered
+            .iter()
+            .filter(|r| s.kustomizations.contains_key(&r.dir))
+        {
+            covered.extend(r.inputs.iter().map(String::as_str));
+        }
+        findings.retain(|f| {
+            f.rule == rules::internal::RULE.id || covered.contains(f.location.path.as_str())
+        });
+    }
     findings.extend(render_findings);
     stats.overlays = rendered.len();
     stats.rendered_objects = rendered.iter().map(|r| r.resources.len()).sum();
     // The objects later stages check, converted once for all of them.
-    let objects =
-        if (opts.render && opts.gitops) || opts.validate.is_some() || opts.policy.is_some() {
-            pool.install(|| crate::objects::collect(&files, &rendered))
-        } else {
-            Vec::new()
-        };
+    let mut objects = if indexed || (opts.render && opts.gitops) {
+        pool.install(|| crate::objects::collect(&files, &rendered))
+    } else {
+        Vec::new()
+    };
+    if let Some(s) = partial {
+        for o in &mut objects {
+            o.checked = match &o.origin {
+                crate::objects::Origin::Plain { file, .. } => s.manifests.contains(&file.path),
+                crate::objects::Origin::Rendered { dir, .. } => s.kustomizations.contains_key(*dir),
+            };
+        }
+    }
     let mut graph = None;
     if opts.render && opts.gitops {
         let stage =
             || crate::gitops::gitops_repo(&opts.root, &files, &objects, &opts.repository_urls);
         let what = "building the GitOps graph; it was not checked";
-        if let Some((g, f)) = guarded(&pool, what, &mut findings, &mut internal_error, stage) {
+        if let Some((g, mut f)) = guarded(&pool, what, &mut findings, &mut internal_error, stage)
+        {
+            if partial.is_some() {
+                // PR mode rendered only part of the repository: objects applied twice and
+                // objects nothing applies need all of it. A deployer's path is checked still.
+                f.retain(|f| f.rule == rules::gitops::missing_path::RULE.id);
+            }
             findings.extend(f);
             graph = Some(g);
         }
@@ -218,6 +310,34 @@ pub fn check_with(
         crate::gitops::annotate(g, &objects, &mut findings);
     }
     stats.suppressed = crate::suppress::apply(&mut findings, &opts.suppress);
+    if let (Some(c), Some(s)) = (&opts.changes, &scope) {
+        let everything = s.everything.is_some();
+        let report_all = c.report_all || everything;
+        let before = findings.len();
+        if !report_all {
+            // Findings on changed lines; a kustomization that no longer builds (a base file
+            // deleted or renamed) always, wherever its error points.
+            findings.retain(|f| {
+                c.set.shows(f)
+                    || f.rule == rules::render::build_error::RULE.id
+                    || f.rule == rules::internal::RULE.id
+            });
+        }
+        stats.changes = Some(ChangeStats {
+            since: match &c.set.source {
+                crate::changes::Source::Since(rev) => Some(rev.clone()),
+                crate::changes::Source::Files => None,
+            },
+            changed_files: c.set.files.len(),
+            kustomizations: s.kustomizations.len(),
+            total_kustomizations: s.total_kustomizations,
+            index_only: s.index_only.len(),
+            manifests: s.manifests.len(),
+            everything,
+            report_all,
+            hidden: before - findings.len(),
+        });
+    }
 
     let by_path: std::collections::HashMap<&str, &SourceFile> =
         files.iter().map(|f| (f.path.as_str(), f)).collect();
@@ -235,6 +355,7 @@ pub fn check_with(
         validation,
         policy,
         graph,
+        scope,
     })
 }
 

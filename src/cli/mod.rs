@@ -173,6 +173,15 @@ fn outputs(formats: &[Output], output: Option<&Path>) -> Result<Vec<Output>, Str
     Ok(outs)
 }
 
+/// `--report`: which findings PR mode shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportScope {
+    /// Findings on added or changed lines (or whose related locations are).
+    Changed,
+    /// Every finding of the objects the changes affect.
+    All,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Color {
     Auto,
@@ -257,6 +266,19 @@ pub struct CheckArgs {
     /// Do not render kustomizations (YAML checks only; faster on very large repositories).
     #[arg(long)]
     pub no_render: bool,
+    /// PR mode: check only what changed since REV (a branch, tag or commit; `REV...` for
+    /// its merge base with HEAD) in the work tree, committed or not, and report findings on
+    /// changed lines.
+    #[arg(long, value_name = "REV", conflicts_with = "files")]
+    pub changed_since: Option<String>,
+    /// With --changed-since: `changed` shows findings on changed lines, `all` every finding
+    /// of the objects the changes affect [default: changed]
+    #[arg(long, value_enum, value_name = "WHAT", requires = "changed_since")]
+    pub report: Option<ReportScope>,
+    /// The PATHs are changed files (pre-commit passes the staged ones): check what they
+    /// affect in the whole repository, and report every finding of it.
+    #[arg(long)]
+    pub files: bool,
     /// Kubernetes version to validate against, e.g. 1.33 [default: the newest bundled, or the
     /// config's `kubernetes-version`]
     #[arg(long, value_name = "VERSION")]
@@ -628,6 +650,35 @@ fn list_rules(format: Format) {
     }
 }
 
+/// `--verbose` in PR mode: what changed and what it affects.
+fn print_scope(s: &crate::changes::Scope, set: &crate::changes::ChangeSet) {
+    use crate::changes::Status;
+    for (path, c) in &set.files {
+        let how = match &c.status {
+            Status::Added { from: Some(f) } => format!("renamed from {f}"),
+            Status::Added { from: None } => "added".into(),
+            Status::Modified => "modified".into(),
+            Status::Deleted => "deleted".into(),
+        };
+        eprintln!("gitgate: changed: {path} ({how})");
+    }
+    for p in &set.outside {
+        eprintln!("gitgate: changed outside the root: {}", p.display());
+    }
+    if let Some(why) = &s.everything {
+        eprintln!("gitgate: checking everything: {why}");
+        return;
+    }
+    for (dir, why) in &s.kustomizations {
+        let dir = if dir.is_empty() { "." } else { dir };
+        eprintln!("gitgate: affected kustomization {dir} (reads {why})");
+    }
+    for dir in &s.index_only {
+        let dir = if dir.is_empty() { "." } else { dir };
+        eprintln!("gitgate: rendered for the policy index only: {dir}");
+    }
+}
+
 fn canonical(p: &Path) -> Result<PathBuf, String> {
     std::fs::canonicalize(p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))
 }
@@ -707,14 +758,30 @@ fn find_root(start: &Path) -> PathBuf {
         .to_path_buf()
 }
 
-/// The canonical paths to check, the repository root, and its configuration.
+/// The canonical paths to check, the repository root, the configuration file and its
+/// contents. `files`: `paths` are changed files (possibly deleted; `--files`): the repository
+/// is found from the first one that exists (or its directory), and checked whole.
 fn resolve(
     paths: &[PathBuf],
     root: Option<&Path>,
     config: Option<&Path>,
     no_config: bool,
-) -> Result<(Vec<PathBuf>, PathBuf, config::Config), String> {
-    let paths: Vec<PathBuf> = if paths.is_empty() {
+    files: bool,
+) -> Result<(Vec<PathBuf>, PathBuf, Option<PathBuf>, config::Config), String> {
+    let mut paths: Vec<PathBuf> = if files {
+        if paths.is_empty() {
+            return Err("--files needs the changed files as PATHs".into());
+        }
+        let start = paths
+            .iter()
+            .find_map(|p| {
+                std::fs::canonicalize(p)
+                    .ok()
+                    .or_else(|| p.parent().and_then(|d| std::fs::canonicalize(d).ok()))
+            })
+            .map_or_else(|| canonical(Path::new(".")), Ok)?;
+        vec![start]
+    } else if paths.is_empty() {
         vec![canonical(Path::new("."))?]
     } else {
         paths
@@ -726,6 +793,9 @@ fn resolve(
         Some(r) => canonical(r)?,
         None => find_root(&paths[0]),
     };
+    if files {
+        paths = vec![root.clone()];
+    }
     let config_path = match (config, no_config) {
         (_, true) => None,
         (Some(p), _) => Some(p.to_path_buf()),
@@ -739,16 +809,17 @@ fn resolve(
         }
         None => config::Config::default(),
     };
-    Ok((paths, root, cfg))
+    Ok((paths, root, config_path, cfg))
 }
 
 /// `gitgate graph`: load and render, then print which deployer applies what.
 fn graph(args: GraphArgs) -> Result<ExitCode, String> {
-    let (paths, root, cfg) = resolve(
+    let (paths, root, _, cfg) = resolve(
         &args.paths,
         args.root.as_deref(),
         args.config.as_deref(),
         args.no_config,
+        false,
     )?;
     let opts = CheckOptions {
         root,
@@ -768,6 +839,7 @@ fn graph(args: GraphArgs) -> Result<ExitCode, String> {
         suppress: crate::suppress::SuppressOptions::default(),
         repository_urls: cfg.repository_urls.clone().unwrap_or_default(),
         gitops: true,
+        changes: None,
     };
     let outcome = pipeline::check(&opts).map_err(|e| e.to_string())?;
     let graph = outcome.graph.unwrap_or_default();
@@ -787,11 +859,12 @@ fn graph(args: GraphArgs) -> Result<ExitCode, String> {
 
 fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let outs = outputs(&args.formats, args.output.as_deref())?;
-    let (paths, root, cfg) = resolve(
+    let (paths, root, config_path, cfg) = resolve(
         &args.paths,
         args.root.as_deref(),
         args.config.as_deref(),
         args.no_config,
+        args.files,
     )?;
     let mut load = cfg.load_options();
     if let Some(n) = args.max_file_size {
@@ -823,7 +896,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     )?;
     // Read the baseline before the run: a missing or broken one fails fast.
     let old_baseline = read_baseline(&args, &cfg, &root)?;
-    let opts = CheckOptions {
+    let mut opts = CheckOptions {
         root,
         paths,
         include: pick(args.include, cfg.include),
@@ -847,8 +920,36 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         },
         repository_urls: cfg.repository_urls.clone().unwrap_or_default(),
         gitops: !args.no_gitops,
+        changes: None,
     };
     let fail_on = args.fail_on.or(cfg.fail_on).unwrap_or(FailOn::Error);
+    if args.changed_since.is_some() || args.files {
+        // A change to any of these affects every object.
+        let mut settings: Vec<PathBuf> = config_path
+            .iter()
+            .filter_map(|p| std::fs::canonicalize(p).ok())
+            .collect();
+        if let Some(p) = &opts.policy {
+            settings.extend(p.dirs.iter().cloned());
+            settings.extend(p.data.iter().filter_map(|d| std::fs::canonicalize(d).ok()));
+        }
+        if let Some(v) = &opts.validate {
+            settings.extend(
+                v.schema_dirs
+                    .iter()
+                    .filter_map(|d| std::fs::canonicalize(d).ok()),
+            );
+        }
+        let set = match &args.changed_since {
+            Some(rev) => crate::changes::ChangeSet::since(&opts.root, rev, &settings)?,
+            None => crate::changes::ChangeSet::from_files(&opts.root, &args.paths)?,
+        };
+        opts.changes = Some(pipeline::ChangeOptions {
+            set,
+            report_all: args.files || args.report == Some(ReportScope::All),
+            settings,
+        });
+    }
     let progress = crate::progress::Progress::for_stderr();
     let mut outcome = pipeline::check_with(&opts, &progress).map_err(|e| e.to_string())?;
     drop(progress);
@@ -872,6 +973,9 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         );
     }
     if args.verbose {
+        if let (Some(s), Some(c)) = (&outcome.scope, &opts.changes) {
+            print_scope(s, &c.set);
+        }
         if let Some(p) = &outcome.policy {
             eprintln!(
                 "gitgate: {} policy rules from {} files on {} objects: {} evaluations in {:.1} ms",

@@ -139,12 +139,13 @@ pub fn policy_repo(
     if prep.targets.is_empty() {
         return (findings, report);
     }
-    report.objects = objects.len();
+    report.objects = objects.iter().filter(|o| o.checked).count();
     let started = Instant::now();
     type Part = (Vec<Placed>, usize, usize);
     let per_object_stage = || -> Vec<Part> {
         (0..objects.len())
             .into_par_iter()
+            .filter(|i| objects[*i].checked)
             .map_init(
                 || prep.engine.clone(),
                 |engine, i| {
@@ -175,7 +176,16 @@ pub fn policy_repo(
                     limit: opts.timeout * 10,
                     check_interval: std::num::NonZeroU32::new(32).expect("non-zero"),
                 });
-                let (outcomes, n) = eval::eval_repo(&prep, &mut engine, i);
+                let (mut outcomes, n) = eval::eval_repo(&prep, &mut engine, i);
+                // Only results about checked objects (PR mode: the affected ones), as the
+                // object reported on or a related one.
+                let checked = |i: &usize| objects.get(*i).is_some_and(|o| o.checked);
+                outcomes.retain(|o| match o {
+                    eval::Outcome::Hit(h) => {
+                        h.object.is_none_or(|i| checked(&i)) || h.related.iter().any(checked)
+                    }
+                    _ => true,
+                });
                 let excepted = excepted(&outcomes);
                 (place_repo(&prep, objects, outcomes, opts), n, excepted)
             })

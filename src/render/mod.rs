@@ -12,6 +12,7 @@ use crate::load::{FileKind, SourceFile};
 use crate::rules;
 
 pub mod emit;
+pub mod inputs;
 pub mod kustomize;
 pub mod node;
 
@@ -22,20 +23,26 @@ pub struct Rendered {
     /// Repo-relative directory.
     pub dir: String,
     pub resources: Vec<kustomize::resource::Resource>,
+    /// Repo-relative paths the build read: its kustomization file, resources, patches,
+    /// generator sources, the kustomizations it used (directories), and so on.
+    pub inputs: Vec<String>,
 }
 
 /// Renders every kustomization directory in the repository (in parallel, on the caller's
 /// rayon pool). A build error is reported once, at the line that causes it, with the other
 /// kustomizations it breaks as notes. Directories used only as components are rendered through
-/// the kustomizations that include them (a component rarely builds on its own).
+/// the kustomizations that include them (a component rarely builds on its own). `only`: just
+/// these directories (PR mode).
 pub fn render_repo(
     root: &Path,
     files: &[SourceFile],
     restrictor: LoadRestrictor,
+    only: Option<&std::collections::BTreeSet<String>>,
 ) -> (Vec<Rendered>, Vec<Finding>) {
     let dirs: Vec<(String, PathBuf)> = files
         .iter()
         .filter(|f| f.kind == FileKind::Kustomization)
+        .filter(|f| only.is_none_or(|o| o.contains(dir_of(&f.path))))
         .map(|f| {
             let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
             let abs = root.join(&dir);
@@ -52,7 +59,10 @@ pub fn render_repo(
     let results: Vec<(Option<Rendered>, Vec<Finding>)> = dirs
         .par_iter()
         .map(|(dir, abs)| {
-            let outcome = catch_unwind(AssertUnwindSafe(|| kustomize::build(abs, &opts)));
+            let outcome = catch_unwind(AssertUnwindSafe(|| {
+                let (result, inputs) = kustomize::build::build_recording(abs, &opts);
+                result.map(|(resources, skipped)| (resources, skipped, inputs))
+            }));
             let kfile = files
                 .iter()
                 .find(|f| {
@@ -62,7 +72,7 @@ pub fn render_repo(
                 .map_or_else(|| format!("{dir}/kustomization.yaml"), |f| f.path.clone());
             let is_used = std::fs::canonicalize(abs).is_ok_and(|c| used.contains(&c));
             match outcome {
-                Ok(Ok((resources, skipped))) => {
+                Ok(Ok((resources, skipped, inputs))) => {
                     let findings = skipped
                         .into_iter()
                         .map(|(kind, e)| skipped_finding(kind, &e, &kfile))
@@ -71,6 +81,7 @@ pub fn render_repo(
                         Some(Rendered {
                             dir: dir.clone(),
                             resources,
+                            inputs: repo_relative(root, &inputs),
                         }),
                         findings,
                     )
@@ -139,6 +150,23 @@ pub fn render_repo(
         }
     }
     (rendered, findings)
+}
+
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// Recorded input paths as repo-relative paths (`..` resolved); those outside the repository
+/// are left out.
+fn repo_relative(root: &Path, inputs: &[PathBuf]) -> Vec<String> {
+    let mut out: Vec<String> = inputs
+        .iter()
+        .filter_map(|p| crate::walk::relative(root, p))
+        .filter_map(|rel| crate::objects::normalize("", &rel))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 fn error_finding(rule: &rules::Rule, e: &kustomize::Error, kfile: &str, dir: &str) -> Finding {

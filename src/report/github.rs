@@ -265,6 +265,9 @@ impl Github {
                 b.unchanged.len()
             ));
         }
+        if let Some(pr) = super::text::changes_sentence(s) {
+            md.push_str(&format!("{}.\n\n", cell(&pr)));
+        }
         md.push_str("| severity | findings |\n|---|---:|\n");
         md.push_str(&format!(
             "| error | {} |\n| warning | {} |\n| note | {} |\n\n",

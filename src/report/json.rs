@@ -52,7 +52,22 @@ impl Reporter for Json {
             .iter()
             .map(|f| json!({"path": f.path, "kind": f.kind, "documents": f.docs.len()}))
             .collect();
-        let doc = json!({
+        let changes = r.stats.changes.as_ref().map(|c| {
+            json!({
+                "since": c.since,
+                "changed_files": c.changed_files,
+                "kustomizations": {
+                    "affected": c.kustomizations,
+                    "total": c.total_kustomizations,
+                    "index_only": c.index_only,
+                },
+                "manifests": c.manifests,
+                "everything": c.everything,
+                "report": if c.report_all { "all" } else { "changed" },
+                "hidden": c.hidden,
+            })
+        });
+        let mut doc = json!({
             "version": VERSION,
             "tool": {"name": "gitgate", "version": env!("CARGO_PKG_VERSION")},
             "summary": {
@@ -84,6 +99,9 @@ impl Reporter for Json {
             "findings": findings,
             "files": files,
         });
+        if let Some(c) = changes {
+            doc["summary"]["changes"] = c;
+        }
         serde_json::to_writer_pretty(&mut *out, &doc)?;
         writeln!(out)
     }

@@ -214,12 +214,57 @@ pub(crate) fn summary(r: &Report<'_>) -> String {
         .baseline
         .map(|b| format!("; {}", baseline_counts(r, b)))
         .unwrap_or_default();
-    format!(
+    let line = format!(
         "gitgate: checked {} ({}{skipped}){rendered} in {:.2}s: {findings}{baseline}",
         plural(s.files, "file"),
         plural(s.documents, "document"),
         s.elapsed.as_secs_f64(),
-    )
+    );
+    match changes_sentence(s) {
+        Some(pr) => format!("gitgate: {pr}\n{line}"),
+        None => line,
+    }
+}
+
+/// PR mode (`--changed-since`, `--files`): what changed, what that affected, what is not
+/// shown. `None` outside PR mode.
+pub(crate) fn changes_sentence(s: &crate::pipeline::Stats) -> Option<String> {
+    let c = s.changes.as_ref()?;
+    let mut out = match &c.since {
+        Some(rev) => format!(
+            "PR mode: {} since `{rev}`",
+            plural(c.changed_files, "changed file")
+        ),
+        None => format!("--files: {}", plural(c.changed_files, "changed file")),
+    };
+    let them = if c.changed_files == 1 { "it" } else { "them" };
+    if c.everything {
+        out.push_str(
+            "; the configuration, a policy or a schema changed, so everything was checked and every finding is reported",
+        );
+        return Some(out);
+    }
+    out.push_str(&format!(
+        "; checked {} of {} kustomizations affected by {them}",
+        c.kustomizations, c.total_kustomizations
+    ));
+    if c.index_only > 0 {
+        out.push_str(&format!(
+            " ({} more rendered for the policy index only)",
+            c.index_only
+        ));
+    }
+    out.push_str(&format!(
+        " and {}",
+        plural(c.manifests, "changed manifest file")
+    ));
+    if !c.report_all {
+        out.push_str("; showing findings on changed lines only");
+        if c.hidden > 0 {
+            out.push_str(&format!(", {} more with `--report all`", c.hidden));
+        }
+    }
+    Some(out)
 }
 
 /// `baseline FILE: 1 new, 2 fixed, 12 still present` (`FILE written: …` when this run wrote it).

@@ -126,10 +126,11 @@ pub fn validate_repo(
         crds,
         opts.schema_dirs.clone(),
     );
-    report.objects = objects.len();
+    report.objects = objects.iter().filter(|o| o.checked).count();
 
     let per_object: Vec<Vec<(Finding, Option<String>)>> = objects
         .par_iter()
+        .filter(|o| o.checked)
         .map(|o| validate_object(&catalog, opts, o))
         .collect();
     // The same finding from several overlays (a base they share) is reported once.

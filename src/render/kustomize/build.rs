@@ -64,6 +64,10 @@ pub struct Builder<'o> {
     /// Kubernetes schema, and a custom `openapi` schema met later adds to it instead of
     /// replacing it.
     resources_loaded: bool,
+    /// Every path the build read or tried to read (kustomization files, resources, patches,
+    /// generator sources, directories), as joined: PR mode needs to know which files a
+    /// kustomization depends on, including a missing one that makes it fail.
+    inputs: std::cell::RefCell<Vec<PathBuf>>,
 }
 
 /// What a build left out without failing.
@@ -73,18 +77,38 @@ pub enum Skipped {
     HelmCharts,
 }
 
-/// Renders the kustomization in `dir`.
 /// What a build left out, each with the line that asked for it.
 pub type Skips = Vec<(Skipped, Error)>;
 
-pub fn build(dir: &Path, opts: &Options) -> Result<(Vec<Resource>, Skips), Error> {
+/// What a build produces: the resources and what it left out, or the error.
+pub type Built = Result<(Vec<Resource>, Skips), Error>;
+
+/// Renders the kustomization in `dir`.
+pub fn build(dir: &Path, opts: &Options) -> Built {
+    build_recording(dir, opts).0
+}
+
+/// [`build`], and the paths it read or tried to read (absolute, not canonicalised: a
+/// `../base/x.yaml` entry is recorded as joined to the kustomization's directory), in the order
+/// it met them, without repeats. Recorded whether or not the build succeeds.
+pub fn build_recording(dir: &Path, opts: &Options) -> (Built, Vec<PathBuf>) {
     let mut b = Builder {
         opts,
         stack: Vec::new(),
         warnings: Vec::new(),
         track_transformations: false,
         resources_loaded: false,
+        inputs: std::cell::RefCell::new(Vec::new()),
     };
+    let result = build_with(&mut b, dir);
+    let mut seen = std::collections::HashSet::new();
+    let mut inputs = b.inputs.into_inner();
+    inputs.retain(|p| seen.insert(p.clone()));
+    (result, inputs)
+}
+
+fn build_with(b: &mut Builder<'_>, dir: &Path) -> Built {
+    let opts = b.opts;
     let dir = canonical(dir)?;
     let top_metadata = build_metadata(&b.load_kustomization(&dir)?);
     b.track_transformations = top_metadata.iter().any(|m| m == "transformerAnnotations");
@@ -121,7 +145,7 @@ pub fn build(dir: &Path, opts: &Options) -> Result<(Vec<Resource>, Skips), Error
             )],
         );
     }
-    Ok((acc.resources, b.warnings))
+    Ok((acc.resources, std::mem::take(&mut b.warnings)))
 }
 
 fn build_metadata(k: &Kustomization) -> Vec<String> {
@@ -147,9 +171,16 @@ impl Builder<'_> {
         }
     }
 
+    /// Notes a path the build reads or tries to read (see `inputs`).
+    pub fn record_input(&self, path: &Path) {
+        self.inputs.borrow_mut().push(path.to_path_buf());
+    }
+
     /// Reads and parses the kustomization in `dir`.
     pub fn load_kustomization(&self, dir: &Path) -> Result<Kustomization, Error> {
+        self.record_input(dir);
         let path = find_file(dir).map_err(Error::msg)?;
+        self.record_input(&path);
         let shown: Arc<str> = Arc::from(self.display(&path));
         let text =
             std::fs::read_to_string(&path).map_err(|e| Error::msg(format!("{shown}: {e}")))?;
@@ -266,6 +297,7 @@ impl Builder<'_> {
                 continue;
             }
             let dir = k.dir.join(&path);
+            self.record_input(&dir);
             let dir = std::fs::canonicalize(&dir)
                 .map_err(|e| Error::at(format!("component `{path}`: {e}"), prov.clone()))?;
             self.accumulate_target(&dir, acc, true)
@@ -484,6 +516,7 @@ impl Builder<'_> {
         prov: Option<Prov>,
     ) -> Result<PathBuf, Error> {
         let joined = k.dir.join(path);
+        self.record_input(&joined);
         let file = std::fs::canonicalize(&joined)
             .map_err(|e| Error::at(format!("{}: {e}", self.display(&joined)), prov.clone()))?;
         if self.opts.load_restrictor == LoadRestrictor::RootOnly && !file.starts_with(&k.dir) {
@@ -519,6 +552,7 @@ impl Builder<'_> {
             return Ok(());
         }
         let path = k.dir.join(entry);
+        self.record_input(&path);
         let meta = std::fs::metadata(&path).map_err(|e| {
             Error::at(
                 format!("accumulating resources: '{}': {e}", self.display(&path)),

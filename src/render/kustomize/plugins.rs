@@ -30,6 +30,7 @@ fn configs(
             continue;
         }
         let path = k.dir.join(&entry);
+        b.record_input(&path);
         if path.is_dir() {
             let kfile = super::kustomization::find_file(&path).unwrap_or_default();
             out.extend(
