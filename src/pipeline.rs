@@ -268,8 +268,7 @@ pub fn check_with(
         let stage =
             || crate::gitops::gitops_repo(&opts.root, &files, &objects, &opts.repository_urls);
         let what = "building the GitOps graph; it was not checked";
-        if let Some((g, mut f)) = guarded(&pool, what, &mut findings, &mut internal_error, stage)
-        {
+        if let Some((g, mut f)) = guarded(&pool, what, &mut findings, &mut internal_error, stage) {
             if partial.is_some() {
                 // PR mode rendered only part of the repository: objects applied twice and
                 // objects nothing applies need all of it. A deployer's path is checked still.
