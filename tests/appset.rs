@@ -32,7 +32,8 @@ fn err(a: &Value) -> String {
 /// An Application as the controller would generate it.
 fn app(appset: &str, name: &str, spec: Value) -> Value {
     json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
-           "metadata": {"name": name, "annotations": {SOURCE_ANNOTATION: appset}}, "spec": spec})
+           "metadata": {"name": name, "namespace": "argocd", "annotations": {SOURCE_ANNOTATION: appset}},
+           "spec": spec})
 }
 
 fn names(x: &Expansion) -> Vec<&str> {
@@ -321,13 +322,13 @@ fn clusters_generator_with_selector() {
     let x = expand(&a, &repo(), &[], &secrets).unwrap();
     assert_eq!(names(&x), ["staging-guestbook", "production-guestbook"]);
 
-    // No selector: the local cluster too; a Secret's `data` is base64.
+    // An empty selector selects every cluster, the local one too; a Secret's `data` is base64.
     let mut b64 = secret("x", "y", json!({}));
     b64["stringData"] = Value::Null;
     b64["data"] = json!({"name": "ZGV2", "server": "aHR0cHM6Ly85LjkuOS45"}); // dev, https://9.9.9.9
     let a = appset(
         "guestbook",
-        json!({"generators": [{"clusters": {}}], "template": tmpl}),
+        json!({"generators": [{"clusters": {"selector": {}}}], "template": tmpl}),
     );
     let x = expand(&a, &repo(), &[], &[b64]).unwrap();
     assert_eq!(names(&x), ["in-cluster-guestbook", "dev-guestbook"]);
@@ -506,7 +507,7 @@ fn go_template_functions() {
         "generators": [{"list": {"elements": [
             {"name": "My_App", "env": "prod", "region": "eu-west-1", "long": "abcdefghij"},
             {"name": "other", "env": "dev", "region": ""}]}}],
-        "template": {"metadata": {"name": "{{ .name | normalize }}",
+        "template": {"metadata": {"name": "{{ .name | normalize }}", "namespace": "elsewhere",
                                   "labels": {"env": "{{ upper .env }}"}},
                      "spec": {
                          "a": "{{ .region | replace \"-\" \"_\" | lower }}",
@@ -521,6 +522,8 @@ fn go_template_functions() {
     let s0 = &x.applications[0]["spec"];
     let s1 = &x.applications[1]["spec"];
     assert_eq!(names(&x), ["my-app", "other"]);
+    // Applications are created in their ApplicationSet's namespace, whatever the template says.
+    assert_eq!(x.applications[0]["metadata"]["namespace"], "argocd");
     assert_eq!(x.applications[0]["metadata"]["labels"]["env"], "PROD");
     assert_eq!(s0["a"], "eu_west_1");
     assert_eq!(s0["b"], "eu-west-1");

@@ -38,6 +38,9 @@ struct Ctx<'a> {
     go: bool,
     missingkey_error: bool,
     notes: Vec<String>,
+    /// The repository's directories and files, listed once (a matrix asks per parameter set).
+    dirs: Option<Vec<String>>,
+    files: Option<Vec<String>>,
 }
 
 /// Expands `appset` (an ApplicationSet as JSON). `repo_urls`: normalised URLs of this
@@ -53,6 +56,7 @@ pub fn expand(
         .as_str()
         .unwrap_or("")
         .to_string();
+    let namespace = appset["metadata"]["namespace"].as_str();
     let spec = &appset["spec"];
     let go = match &spec["goTemplate"] {
         Value::Null => false,
@@ -97,6 +101,8 @@ pub fn expand(
         go,
         missingkey_error,
         notes: Vec::new(),
+        dirs: None,
+        files: None,
     };
     let mut applications = Vec::new();
     for (i, g) in generators.iter().enumerate() {
@@ -129,7 +135,7 @@ pub fn expand(
                     _ => return Err("spec.templatePatch: does not render to a mapping".into()),
                 }
             }
-            applications.push(finish(app, &name));
+            applications.push(finish(app, &name, namespace));
         }
     }
     Ok(Expansion {
@@ -146,8 +152,9 @@ fn generator_template(g: &Value) -> Option<&Value> {
         .filter(|t| t.is_object())
 }
 
-/// apiVersion/kind, and the source annotation.
-fn finish(app: Value, appset: &str) -> Value {
+/// apiVersion/kind, the ApplicationSet's namespace (Argo CD always puts an Application in
+/// its ApplicationSet's namespace, whatever the template says) and the source annotation.
+fn finish(app: Value, appset: &str, namespace: Option<&str>) -> Value {
     let mut app = match app {
         Value::Object(m) => m,
         _ => Map::new(),
@@ -167,6 +174,9 @@ fn finish(app: Value, appset: &str) -> Value {
     }
     if let Value::Object(a) = ann {
         a.insert(SOURCE_ANNOTATION.into(), appset.into());
+    }
+    if let Some(ns) = namespace {
+        meta.insert("namespace".into(), ns.into());
     }
     out.insert("metadata".into(), Value::Object(meta));
     for (k, v) in app {
@@ -489,8 +499,12 @@ impl Ctx<'_> {
 
     fn git_dirs(&mut self, list: &Value, field: &str, prefix: &str) -> Result<Vec<Params>, String> {
         let pats = self.patterns(list, field)?;
-        let mut dirs = Vec::new();
-        list_dirs(self.root, "", &mut dirs, 0)?;
+        if self.dirs.is_none() {
+            let mut dirs = Vec::new();
+            list_dirs(self.root, "", &mut dirs, 0)?;
+            self.dirs = Some(dirs);
+        }
+        let dirs = self.dirs.clone().unwrap_or_default();
         let mut out = Vec::new();
         for d in dirs {
             let mut include = false;
@@ -525,8 +539,14 @@ impl Ctx<'_> {
         prefix: &str,
     ) -> Result<Vec<Params>, String> {
         let pats = self.patterns(list, field)?;
-        let mut files = Vec::new();
-        list_files(self.root, "", &mut files, 0)?;
+        if self.files.is_none() {
+            let mut files = Vec::new();
+            list_files(self.root, "", &mut files, 0)?;
+            // `git ls-files` order: by the whole path.
+            files.sort();
+            self.files = Some(files);
+        }
+        let files = self.files.clone().unwrap_or_default();
         let mut out = Vec::new();
         for f in files {
             let mut include = false;
@@ -541,7 +561,7 @@ impl Ctx<'_> {
                     }
                 }
             }
-            if !(include && !exclude) {
+            if !include || exclude {
                 continue;
             }
             let text = std::fs::read_to_string(self.root.join(&f))
@@ -632,10 +652,12 @@ impl Ctx<'_> {
     }
 
     fn clusters(&mut self, body: &Value, field: &str) -> Result<Vec<Params>, String> {
+        // An empty selector selects every cluster, the local one included.
         let sel = match &body["selector"] {
             Value::Null => None,
             s => Some(Selector::parse(s, &format!("{field}.selector"))?),
-        };
+        }
+        .filter(|s| !(s.labels.is_empty() && s.exprs.is_empty()));
         let mut out = Vec::new();
         let mut local_secret = false;
         let mut secret_sets = Vec::new();
@@ -968,11 +990,12 @@ fn flatten(prefix: &str, v: &Value, out: &mut Params) {
     }
 }
 
-/// The repository's directories (repo-relative, `/`-separated, sorted as Go's `filepath.Walk`),
-/// without `.git` and symbolic links.
+/// The repository's directories (repo-relative, `/`-separated, in Go's `filepath.Walk` order),
+/// without hidden directories and symbolic links, as Argo CD's repo server lists them.
 fn list_dirs(root: &Path, rel: &str, out: &mut Vec<String>, depth: usize) -> Result<(), String> {
     for (name, is_dir) in read_dir_sorted(root, rel, depth)? {
-        if !is_dir {
+        // The repo server skips hidden directories (and what is below them).
+        if !is_dir || name.starts_with('.') {
             continue;
         }
         let p = join(rel, &name);
@@ -1533,13 +1556,13 @@ pub mod gotmpl {
         let mut pos = 0;
         let (nodes, end) = parse_list(&items, &mut pos, 0)?;
         match end {
-            End::Eof => Ok(nodes),
-            End::End => Err("unexpected {{end}}".into()),
-            End::Else(_) => Err("unexpected {{else}}".into()),
+            Stop::Eof => Ok(nodes),
+            Stop::End => Err("unexpected {{end}}".into()),
+            Stop::Else(_) => Err("unexpected {{else}}".into()),
         }
     }
 
-    enum End {
+    enum Stop {
         Eof,
         End,
         /// `else` (empty) or `else if <pipe>`.
@@ -1550,7 +1573,7 @@ pub mod gotmpl {
         items: &[Item],
         pos: &mut usize,
         depth: usize,
-    ) -> Result<(Vec<Node>, End), String> {
+    ) -> Result<(Vec<Node>, Stop), String> {
         if depth > MAX_NESTING {
             return Err("nested too deeply".into());
         }
@@ -1565,9 +1588,9 @@ pub mod gotmpl {
                     }
                 }
                 Item::Action(toks) => match toks.first() {
-                    Some(Tok::Ident(k)) if k == "end" => return Ok((out, End::End)),
+                    Some(Tok::Ident(k)) if k == "end" => return Ok((out, Stop::End)),
                     Some(Tok::Ident(k)) if k == "else" => {
-                        return Ok((out, End::Else(toks[1..].to_vec())))
+                        return Ok((out, Stop::Else(toks[1..].to_vec())))
                     }
                     Some(Tok::Ident(k)) if k == "if" => {
                         let mut branches = Vec::new();
@@ -1577,21 +1600,21 @@ pub mod gotmpl {
                             let (body, end) = parse_list(items, pos, depth + 1)?;
                             branches.push((cond, body));
                             match end {
-                                End::Eof => return Err("{{if}} without {{end}}".into()),
-                                End::End => {
+                                Stop::Eof => return Err("{{if}} without {{end}}".into()),
+                                Stop::End => {
                                     otherwise = Vec::new();
                                     break;
                                 }
-                                End::Else(rest) if rest.is_empty() => {
+                                Stop::Else(rest) if rest.is_empty() => {
                                     let (body, end) = parse_list(items, pos, depth + 1)?;
                                     match end {
-                                        End::End => {}
+                                        Stop::End => {}
                                         _ => return Err("{{else}} without {{end}}".into()),
                                     }
                                     otherwise = body;
                                     break;
                                 }
-                                End::Else(rest) => {
+                                Stop::Else(rest) => {
                                     if rest.first() != Some(&Tok::Ident("if".into())) {
                                         return Err("{{else}} followed by something other than `if` is not supported".into());
                                     }
@@ -1619,7 +1642,7 @@ pub mod gotmpl {
                 },
             }
         }
-        Ok((out, End::Eof))
+        Ok((out, Stop::Eof))
     }
 
     fn pipe(toks: &[Tok], what: &str) -> Result<Pipe, String> {
