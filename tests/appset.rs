@@ -427,6 +427,24 @@ fn matrix_second_generator_uses_first_params() {
         ]
     );
 
+    // Without goTemplate, a parameter both children give with different values is an error;
+    // with goTemplate the first child's value wins.
+    let clash = |go: bool| {
+        appset(
+            "clash",
+            json!({"goTemplate": go,
+            "generators": [{"matrix": {"generators": [
+                {"list": {"elements": [{"env": "a"}]}}, {"list": {"elements": [{"env": "b", "x": "y"}]}}]}}],
+            "template": {"metadata": {"name": "n"}, "spec": {"info": "{{.env}}{{.x}}"}}}),
+        )
+    };
+    assert!(
+        err(&clash(false)).contains("\"env\""),
+        "{}",
+        err(&clash(false))
+    );
+    assert_eq!(run(&clash(true)).applications[0]["spec"]["info"], "ay");
+
     // A matrix takes exactly two generators.
     let a = appset(
         "three",

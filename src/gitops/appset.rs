@@ -765,17 +765,33 @@ impl Ctx<'_> {
                         "{field}: more than {MAX_APPLICATIONS} parameter sets"
                     ));
                 }
-                let mut p = a.clone();
-                if self.go {
-                    let mut pv = Value::Object(p);
-                    merge_params(&mut pv, &Value::Object(b));
-                    p = match pv {
+                // As Argo CD combines them: with goTemplate the first generator's values win
+                // (deep merge); without, a key both give with different values is an error.
+                let p = if self.go {
+                    let mut pv = Value::Object(b);
+                    merge_params(&mut pv, &Value::Object(a.clone()));
+                    match pv {
                         Value::Object(m) => m,
-                        _ => unreachable!("merged an object"),
-                    };
+                        _ => Params::new(),
+                    }
                 } else {
-                    p.extend(b);
-                }
+                    let mut p = a.clone();
+                    for (k, v) in b {
+                        match p.get(&k) {
+                            Some(old) if *old != v => {
+                                return Err(format!(
+                                    "{field}: both generators give parameter {k:?}, with different values ({} and {})",
+                                    plain_text(old),
+                                    plain_text(&v)
+                                ))
+                            }
+                            _ => {
+                                p.insert(k, v);
+                            }
+                        }
+                    }
+                    p
+                };
                 out.push(p);
             }
         }
