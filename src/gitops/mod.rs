@@ -18,6 +18,7 @@ use crate::diag::Finding;
 use crate::load::{FileKind, SourceFile};
 use crate::objects::{normalize, Object, Origin};
 
+pub mod appset;
 mod checks;
 pub mod print;
 
