@@ -25,6 +25,9 @@ fn options(root: &Path, restrictor: LoadRestrictor) -> CheckOptions {
         policy: None,
         suppress: Default::default(),
         changes: None,
+        repository_urls: Vec::new(),
+        // Only the render stage's inputs are under test.
+        gitops: false,
     }
 }
 
