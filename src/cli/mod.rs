@@ -189,11 +189,13 @@ pub enum Color {
     Never,
 }
 
+/// Where the repository is and how it is configured (`check`, `graph`).
 #[derive(Args, Debug)]
-pub struct GraphArgs {
-    /// Files or directories to read [default: .]
+pub struct RepoArgs {
+    /// Files or directories to check [default: .]
     pub paths: Vec<PathBuf>,
-    /// Repository root [default: nearest ancestor of the first path with .gitgate.yaml or .git]
+    /// Repository root: paths in findings are relative to it and `.gitgate.yaml` is read from
+    /// it [default: nearest ancestor of the first path with .gitgate.yaml or .git]
     #[arg(long)]
     pub root: Option<PathBuf>,
     /// Configuration file [default: <root>/.gitgate.yaml]
@@ -202,6 +204,12 @@ pub struct GraphArgs {
     /// Ignore any configuration file.
     #[arg(long)]
     pub no_config: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub repo: RepoArgs,
     /// How kustomizations may reach files outside their directory.
     #[arg(long, value_enum)]
     pub load_restrictor: Option<config::LoadRestrictorSetting>,
@@ -220,18 +228,8 @@ pub enum GraphFormat {
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// Files or directories to check [default: .]
-    pub paths: Vec<PathBuf>,
-    /// Repository root: paths in findings are relative to it and `.gitgate.yaml` is read from
-    /// it [default: nearest ancestor of the first path with .gitgate.yaml or .git]
-    #[arg(long)]
-    pub root: Option<PathBuf>,
-    /// Configuration file [default: <root>/.gitgate.yaml]
-    #[arg(long, conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-    /// Ignore any configuration file.
-    #[arg(long)]
-    pub no_config: bool,
+    #[command(flatten)]
+    pub repo: RepoArgs,
     /// Only check files matching this glob (repeatable; replaces the config's `include`).
     #[arg(long, value_name = "GLOB")]
     pub include: Vec<String>,
@@ -815,10 +813,10 @@ fn resolve(
 /// `gitgate graph`: load and render, then print which deployer applies what.
 fn graph(args: GraphArgs) -> Result<ExitCode, String> {
     let (paths, root, _, cfg) = resolve(
-        &args.paths,
-        args.root.as_deref(),
-        args.config.as_deref(),
-        args.no_config,
+        &args.repo.paths,
+        args.repo.root.as_deref(),
+        args.repo.config.as_deref(),
+        args.repo.no_config,
         false,
     )?;
     let opts = CheckOptions {
@@ -860,10 +858,10 @@ fn graph(args: GraphArgs) -> Result<ExitCode, String> {
 fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let outs = outputs(&args.formats, args.output.as_deref())?;
     let (paths, root, config_path, cfg) = resolve(
-        &args.paths,
-        args.root.as_deref(),
-        args.config.as_deref(),
-        args.no_config,
+        &args.repo.paths,
+        args.repo.root.as_deref(),
+        args.repo.config.as_deref(),
+        args.repo.no_config,
         args.files,
     )?;
     let mut load = cfg.load_options();
@@ -942,7 +940,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         }
         let set = match &args.changed_since {
             Some(rev) => crate::changes::ChangeSet::since(&opts.root, rev, &settings)?,
-            None => crate::changes::ChangeSet::from_files(&opts.root, &args.paths)?,
+            None => crate::changes::ChangeSet::from_files(&opts.root, &args.repo.paths)?,
         };
         opts.changes = Some(pipeline::ChangeOptions {
             set,

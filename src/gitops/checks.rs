@@ -4,11 +4,12 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
-use super::{cluster_scoped, group_of, str_at, Graph};
+use super::{cluster_scoped, str_at, Graph};
 use crate::diag::Finding;
 use crate::load::{FileKind, SourceFile};
 use crate::objects::{locate, name_path, Object, Origin};
 use crate::rules::gitops::{applied_twice, missing_path, orphan};
+use crate::validate::catalog::group_of;
 
 pub fn check(
     root: &Path,

@@ -17,6 +17,7 @@ use serde_json::Value;
 use crate::diag::Finding;
 use crate::load::{FileKind, SourceFile};
 use crate::objects::{normalize, Object, Origin};
+use crate::validate::catalog::group_of;
 
 pub mod appset;
 mod checks;
@@ -90,15 +91,12 @@ fn str_at<'v>(v: &'v Value, path: &[&str]) -> &'v str {
     path.iter().fold(v, |v, k| &v[*k]).as_str().unwrap_or("")
 }
 
-fn group_of(api_version: &str) -> &str {
-    api_version.rsplit_once('/').map_or("", |(g, _)| g)
-}
-
 /// `clusters/<name>/…` (at any depth) names a cluster.
 pub fn cluster_in(path: &str) -> Option<String> {
     let mut parts = path.split('/');
     while let Some(p) = parts.next() {
         if p == "clusters" {
+            // Only a directory below `clusters/`, not a file directly in it.
             let name = parts.next()?;
             return parts.next().map(|_| name.to_string());
         }

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde_json::{json, Value};
 
+use crate::gitops::cluster_in;
 use crate::objects::{normalize, Object, Origin};
 
 /// `environments:` from `.gitgate.yaml`: name → globs over repo paths, first match wins.
@@ -57,19 +58,6 @@ pub fn conventional(text: &str) -> Option<&'static str> {
             "test" | "testing" | "qa" => Some("test"),
             _ => None,
         })
-}
-
-/// `clusters/<name>/…` (at any depth) names a cluster.
-fn cluster_in(path: &str) -> Option<String> {
-    let mut parts = path.split('/');
-    while let Some(p) = parts.next() {
-        if p == "clusters" {
-            // Only a directory below `clusters/`, not a file directly in it.
-            let name = parts.next()?;
-            return parts.next().map(|_| name.to_string());
-        }
-    }
-    None
 }
 
 /// A Flux Kustomization or an Argo CD Application found in the repository.
